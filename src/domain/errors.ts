@@ -1,0 +1,18 @@
+/**
+ * A rule of the API was broken. `kind` says which family of answer it deserves;
+ * the HTTP layer maps kinds to statuses so the domain stays transport-free.
+ */
+export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'forbidden';
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const invalid = (message: string) => new DomainError('invalid', message);
+export const notFound = (message: string) => new DomainError('not-found', message);

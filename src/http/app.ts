@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { DomainError, type DomainErrorKind } from '../domain/errors.js';
+import { QueryError } from '../query/errors.js';
+import type { MockRuntime } from '../runtime/mock-runtime.js';
+import { operationHandlers } from './api.js';
+import { authenticate } from './auth.js';
+import { ApiError, errorBody } from './errors.js';
+import { controlRoutes } from './control.js';
+
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409 };
+
+export type AppEnv = { Variables: { traceId: string } };
+
+/** The Hono app: the API of the contract, and the control API under /__mock. Wiring only. */
+export function buildApp(runtime: MockRuntime): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const handlers = operationHandlers(runtime);
+
+  app.use('*', async (c, next) => {
+    c.set('traceId', randomUUID().replaceAll('-', ''));
+    await next();
+  });
+
+  app.route('/__mock', controlRoutes(runtime));
+
+  app.all('*', async (c) => {
+    const match = runtime.resolver.resolve(c.req.method, c.req.path);
+    if (match.kind === 'not-found') throw new ApiError(404, `No route matches ${c.req.method} ${c.req.path}.`);
+    if (match.kind === 'method-not-allowed') {
+      throw new ApiError(405, `${c.req.method} is not allowed here; allowed: ${match.allow.join(', ')}.`, { allow: match.allow.join(', ') });
+    }
+    const identity = authenticate(c.req.header('authorization'), runtime.identities);
+    return handlers[match.operation.operationId]({ c, identity, params: match.params });
+  });
+
+  app.onError((error, c) => errorResponse(c, error));
+  app.notFound((c) => errorResponse(c, new ApiError(404, `No route matches ${c.req.method} ${c.req.path}.`)));
+  return app;
+}
+
+/** Every failure leaves in the API's error shape; nothing ever answers with a stack trace. */
+export function errorResponse(c: Context<AppEnv>, error: unknown): Response {
+  let status = 500;
+  let detail = 'The mock failed unexpectedly; this is a bug in the mock.';
+  let headers: Record<string, string> = {};
+  if (error instanceof ApiError) ({ status, detail, headers } = error);
+  else if (error instanceof DomainError) [status, detail] = [DOMAIN_STATUS[error.kind], error.message];
+  else if (error instanceof QueryError) [status, detail] = [400, error.message];
+  else console.error('[qlik-oauth-clients-mock] unexpected error:', error);
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  return c.json(errorBody(status, detail, c.get('traceId') ?? randomUUID().replaceAll('-', '')), status as 400);
+}

@@ -1,0 +1,28 @@
+import { STATUS_CODES } from 'node:http';
+
+/** Titles the real service uses where they differ from the plain reason phrase. */
+const TITLES: Record<number, string> = { 429: 'API rate limit reached.' };
+
+export const statusTitle = (status: number): string => TITLES[status] ?? STATUS_CODES[status] ?? 'Error';
+
+export interface ErrorBody {
+  errors: { code: string; title: string; detail: string; status: string }[];
+  traceId: string;
+}
+
+/** The API's error shape (`{"errors":[{code,title,detail}]}`), with Qlik's customary status and traceId. */
+export function errorBody(status: number, detail: string, traceId: string, code = `HTTP-${status}`): ErrorBody {
+  return { errors: [{ code, title: statusTitle(status), detail, status: String(status) }], traceId };
+}
+
+/** Thrown anywhere below the routes; the app's error handler turns it into the error shape. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+}

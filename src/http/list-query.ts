@@ -1,0 +1,44 @@
+import { QueryError } from '../query/errors.js';
+import { parseSort } from '../query/sort.js';
+import type { ListQuery } from '../service/oauth-clients.js';
+
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 100;
+const SINGLE_VALUED = ['filter', 'limit', 'next', 'prev', 'sort', 'totalResults'] as const;
+
+/** The list operation's query parameters, checked as the document declares them; QueryError on any misuse. */
+export function parseListQuery(params: URLSearchParams): ListQuery {
+  const values: Partial<Record<(typeof SINGLE_VALUED)[number], string>> = {};
+  for (const name of SINGLE_VALUED) {
+    const all = params.getAll(name);
+    if (all.length > 1) throw new QueryError(`The query parameter "${name}" may be given only once.`);
+    if (all.length === 1) values[name] = all[0];
+  }
+  if (values.next !== undefined && values.prev !== undefined) {
+    throw new QueryError('Use either "next" or "prev", not both.');
+  }
+  return {
+    filter: values.filter,
+    sort: parseSort(values.sort),
+    limit: parseLimit(values.limit),
+    next: values.next,
+    prev: values.prev,
+    totalResults: parseBoolean('totalResults', values.totalResults),
+  };
+}
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_LIMIT;
+  const limit = raw.trim() === '' ? NaN : Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new QueryError(`The query parameter "limit" must be a whole number from 1 to ${MAX_LIMIT}; got "${raw.slice(0, 64)}".`);
+  }
+  return limit;
+}
+
+function parseBoolean(name: string, raw: string | undefined): boolean {
+  if (raw === undefined) return false;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new QueryError(`The query parameter "${name}" must be true or false; got "${raw.slice(0, 64)}".`);
+}

@@ -1,0 +1,53 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { buildApp } from './http/app.js';
+import { MockRuntime, type MockOptions } from './runtime/mock-runtime.js';
+
+export type { MockOptions } from './runtime/mock-runtime.js';
+export type { Snapshot } from './store/types.js';
+export { MockRuntime } from './runtime/mock-runtime.js';
+
+/** The Hono app of an in-memory mock, for `app.request()` with no socket at all. */
+export function createApp(options: MockOptions = {}) {
+  return buildApp(MockRuntime.inMemory(options));
+}
+
+export interface StartOptions extends MockOptions {
+  /** 0 (the default here) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Persist to this lowdb JSON file instead of memory. */
+  dataFile?: string;
+}
+
+export interface RunningMock {
+  url: string;
+  port: number;
+  runtime: MockRuntime;
+  close(): Promise<void>;
+}
+
+/** Starts a mock on a real port. */
+export async function startMock(options: StartOptions = {}): Promise<RunningMock> {
+  const runtime = options.dataFile ? await MockRuntime.onFile(options.dataFile, options) : MockRuntime.inMemory(options);
+  const app = buildApp(runtime);
+  const host = options.host ?? '127.0.0.1';
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? 'localhost' : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    runtime,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await runtime.store.close();
+    },
+  };
+}

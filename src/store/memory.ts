@@ -1,0 +1,109 @@
+import type { StoredClient } from '../domain/types.js';
+import { SortedIndex } from '../query/sorted-index.js';
+import { sortKeyValue, type SortKey } from '../query/sort.js';
+import type { ClientStore, Snapshot } from './types.js';
+
+const SORT_KEYS: readonly SortKey[] = ['clientId', 'clientName', 'appType', 'createdAt', 'updatedAt'];
+
+/** One tenant's clients by id, plus one ordered index per sort key so lists never sort per request. */
+class TenantTable {
+  readonly byId = new Map<string, StoredClient>();
+  readonly indexes = new Map<SortKey, SortedIndex<StoredClient>>(
+    SORT_KEYS.map((key) => [key, new SortedIndex<StoredClient>((c) => sortKeyValue(key, c), (c) => c.clientId)]),
+  );
+
+  put(client: StoredClient): void {
+    const previous = this.byId.get(client.clientId);
+    this.byId.set(client.clientId, client);
+    for (const [key, index] of this.indexes) {
+      if (previous) {
+        // An unchanged key keeps its place: swap the reference instead of re-sorting.
+        if (sortKeyValue(key, previous) === sortKeyValue(key, client)) {
+          index.replace(client);
+          continue;
+        }
+        index.remove(client.clientId);
+      }
+      index.insert(client);
+    }
+  }
+
+  delete(clientId: string): boolean {
+    if (!this.byId.delete(clientId)) return false;
+    for (const index of this.indexes.values()) index.remove(clientId);
+    return true;
+  }
+}
+
+const EMPTY = new TenantTable();
+
+export class MemoryStore implements ClientStore {
+  readonly kind: 'memory' | 'file' = 'memory';
+  readonly location: string = 'memory';
+  private tenants = new Map<string, TenantTable>();
+
+  constructor(initial?: Snapshot) {
+    if (initial) this.replace(initial);
+  }
+
+  get(tenantId: string, clientId: string): StoredClient | undefined {
+    return this.tenants.get(tenantId)?.byId.get(clientId);
+  }
+
+  index(tenantId: string, key: SortKey): SortedIndex<StoredClient> {
+    return (this.tenants.get(tenantId) ?? EMPTY).indexes.get(key)!;
+  }
+
+  count(tenantId?: string): number {
+    if (tenantId !== undefined) return this.tenants.get(tenantId)?.byId.size ?? 0;
+    let total = 0;
+    for (const table of this.tenants.values()) total += table.byId.size;
+    return total;
+  }
+
+  put(client: StoredClient): void {
+    let table = this.tenants.get(client.tenantId);
+    if (!table) this.tenants.set(client.tenantId, (table = new TenantTable()));
+    table.put(client);
+    this.changed();
+  }
+
+  delete(tenantId: string, clientId: string): boolean {
+    const deleted = this.tenants.get(tenantId)?.delete(clientId) ?? false;
+    if (deleted) this.changed();
+    return deleted;
+  }
+
+  snapshot(): Snapshot {
+    return { version: 1, clients: structuredClone(this.clients()) };
+  }
+
+  /** Every stored record, by reference (callers must not mutate them). */
+  protected clients(): StoredClient[] {
+    const clients: StoredClient[] = [];
+    for (const table of this.tenants.values()) clients.push(...table.byId.values());
+    return clients;
+  }
+
+  replace(snapshot: Snapshot): void {
+    const tenants = new Map<string, TenantTable>();
+    for (const client of structuredClone(snapshot.clients)) {
+      let table = tenants.get(client.tenantId);
+      if (!table) tenants.set(client.tenantId, (table = new TenantTable()));
+      table.put(client);
+    }
+    this.tenants = tenants;
+    this.changed();
+  }
+
+  /** Hook for persistent subclasses: called after every change. */
+  protected changed(): void {}
+
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The independent oracle: Stoplight Prism's own response validator, fed with the vendored
+ * contract. The server's ajv validators are never used to judge the server.
+ */
+import { readFileSync } from 'node:fs';
+import { getHttpOperationsFromSpec } from '@stoplight/prism-http/dist/utils/operations.js';
+import routeModule from '@stoplight/prism-http/dist/router/index.js';
+import { validateOutput } from '@stoplight/prism-http/dist/validator/index.js';
+
+type Route = (opts: { resources: unknown[]; input: unknown }) => { _tag: 'Left' | 'Right'; right?: any };
+const route: Route = ((routeModule as unknown as { default?: Route }).default ?? routeModule) as Route;
+
+const CONTRACT = new URL('../../contract/oauth-clients.openapi.json', import.meta.url);
+const DOCUMENT_PREFIX = '/api/core/oauth-clients';
+const SDK_PREFIX = '/api/v1/oauth-clients';
+
+/**
+ * Statuses the document does not describe for an operation but that the mock answers by
+ * design: they are checked for the API's error shape instead of by Prism.
+ * 404 (unknown route, or a fault), 405 wrong method, 413 body too large, 415 wrong content type,
+ * 429 rate limited (FACTS.md), and any status a consumer's fault asks for.
+ */
+export const UNDOCUMENTED_ERROR_STATUSES = [404, 405, 409, 413, 415, 429, 500, 502, 503, 504] as const;
+
+let operations: unknown[] | undefined;
+
+export async function loadOracle(): Promise<void> {
+  operations ??= await getHttpOperationsFromSpec(JSON.parse(readFileSync(CONTRACT, 'utf8')));
+}
+
+export interface Observed {
+  method: string;
+  path: string;
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Problems with a response, judged by Prism where the document describes it; [] when it conforms. */
+export function judge(response: Observed): string[] {
+  if (!operations) throw new Error('call loadOracle() first');
+  const path = response.path.startsWith(SDK_PREFIX) ? DOCUMENT_PREFIX + response.path.slice(SDK_PREFIX.length) : response.path;
+  const matched = route({ resources: operations, input: { method: response.method.toLowerCase(), url: { path } } });
+  const operation = matched._tag === 'Right' ? matched.right : undefined;
+  const documented = operation?.responses.some((r: { code: string }) => r.code === String(response.status));
+  if (!operation || !documented) return judgeErrorShape(response);
+  const result = validateOutput({
+    resource: operation,
+    element: { statusCode: response.status, headers: response.headers, body: response.body },
+  }) as { _tag: string; left?: { severity: number; message: string; path?: string[] }[] };
+  if (result._tag === 'Right') return [];
+  return (result.left ?? []).filter((d) => d.severity === 0).map((d) => `${(d.path ?? []).join('.')}: ${d.message}`);
+}
+
+/** The API's error body: {"errors":[{"code","title","detail"}]}, for statuses the document does not list. */
+function judgeErrorShape(response: Observed): string[] {
+  if (response.status < 400) return [`status ${response.status} is not described by the document for ${response.method} ${response.path}`];
+  if (!(UNDOCUMENTED_ERROR_STATUSES as readonly number[]).includes(response.status) && response.status < 500) {
+    return [`status ${response.status} is neither documented nor an expected undocumented error status`];
+  }
+  const body = response.body as { errors?: unknown };
+  if (!body || typeof body !== 'object' || !Array.isArray(body.errors) || body.errors.length === 0) return ['error body lacks an errors array'];
+  const problems: string[] = [];
+  for (const error of body.errors as Record<string, unknown>[]) {
+    if (typeof error.code !== 'string') problems.push('errors[].code must be a string');
+    if (typeof error.title !== 'string') problems.push('errors[].title must be a string');
+    if (error.detail !== undefined && typeof error.detail !== 'string') problems.push('errors[].detail must be a string');
+  }
+  if (!String(response.headers['content-type'] ?? '').startsWith('application/json')) problems.push('error content-type must be JSON');
+  return problems;
+}

@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { StoredClient } from '../../../src/domain/types.js';
+import { DataFileError, LowdbStore } from '../../../src/store/lowdb.js';
+import { MemoryStore } from '../../../src/store/memory.js';
+import type { Snapshot } from '../../../src/store/types.js';
+
+const record = (clientId: string, clientName: string, createdAt: string): StoredClient => ({
+  tenantId: 't',
+  clientId,
+  appType: 'native',
+  clientName,
+  connectionConfig: { consentMethod: 'required' },
+  createdAt,
+  updatedAt: createdAt,
+  ownerId: 'u',
+  createdByType: 'user',
+  secrets: [],
+});
+const empty = (): Snapshot => ({ version: 1, clients: [] });
+const tempFile = () => join(mkdtempSync(join(tmpdir(), 'oauth-mock-')), 'db.json');
+
+describe('MemoryStore', () => {
+  it('keeps every sort index in step with puts and deletes', () => {
+    const store = new MemoryStore();
+    store.put(record('b', 'Zed', '2025-01-02T00:00:00.000000Z'));
+    store.put(record('a', 'alpha', '2025-01-03T00:00:00.000000Z'));
+    store.put(record('c', 'Mid', '2025-01-01T00:00:00.000000Z'));
+    const order = (key: 'clientName' | 'createdAt') => store.index('t', key).toArray().map((c) => c.clientId);
+    expect(order('clientName')).toEqual(['a', 'c', 'b']);
+    expect(order('createdAt')).toEqual(['c', 'b', 'a']);
+    store.put({ ...record('b', 'aaa', '2025-01-02T00:00:00.000000Z') });
+    expect(order('clientName')).toEqual(['b', 'a', 'c']);
+    expect(store.delete('t', 'a')).toBe(true);
+    expect(order('createdAt')).toEqual(['c', 'b']);
+    expect(store.count('t')).toBe(2);
+    expect(store.index('nobody', 'clientId').size).toBe(0);
+  });
+
+  it('exports copies: changing a snapshot does not change the store', () => {
+    const store = new MemoryStore({ version: 1, clients: [record('a', 'A', '2025-01-01T00:00:00.000000Z')] });
+    const snap = store.snapshot();
+    snap.clients[0].clientName = 'changed';
+    expect(store.get('t', 'a')!.clientName).toBe('A');
+  });
+});
+
+describe('LowdbStore', () => {
+  it('creates a missing file from the seed, and finds every flushed write after reopening', async () => {
+    const file = tempFile();
+    const store = await LowdbStore.open(file, () => ({ version: 1, clients: [record('seed', 'Seed', '2025-01-01T00:00:00.000000Z')] }));
+    expect(JSON.parse(readFileSync(file, 'utf8')).clients).toHaveLength(1);
+    const writes = Array.from({ length: 50 }, (_, i) => {
+      store.put(record(`c${i}`, `C${i}`, `2025-02-01T00:00:00.${String(i).padStart(6, '0')}Z`));
+      return store.flush();
+    });
+    await Promise.all(writes);
+    const reopened = await LowdbStore.open(file, empty);
+    expect(reopened.count()).toBe(51);
+  });
+
+  it('refuses a corrupt file and leaves it untouched', async () => {
+    const file = tempFile();
+    writeFileSync(file, '{"version":1,"clients":[');
+    await expect(LowdbStore.open(file, empty)).rejects.toThrow(DataFileError);
+    expect(readFileSync(file, 'utf8')).toBe('{"version":1,"clients":[');
+  });
+
+  it('refuses a file of the wrong shape, naming the field', async () => {
+    const file = tempFile();
+    writeFileSync(file, JSON.stringify({ version: 1, clients: [{ clientId: 'x' }] }));
+    await expect(LowdbStore.open(file, empty)).rejects.toThrow(/state\.clients\[0\]/);
+  });
+});

@@ -1,17 +1,47 @@
 #!/usr/bin/env node
-import { startMock } from '../index.js';
+import { readFileSync } from 'node:fs';
+import { startMock, type RunningMock } from '../index.js';
+import { helpText, parseConfig, UsageError } from './config.js';
 
-const port = Number(process.env.PORT ?? 8080);
-const host = process.env.HOST ?? '0.0.0.0';
-const mock = await startMock({
-  port,
-  host,
-  dataFile: process.env.DATA_FILE || undefined,
-  seedCount: process.env.SEED_COUNT ? Number(process.env.SEED_COUNT) : undefined,
-  fakerSeed: process.env.FAKER_SEED ? Number(process.env.FAKER_SEED) : undefined,
-  publicBaseUrl: process.env.PUBLIC_BASE_URL || undefined,
-});
-console.log(`qlik-oauth-clients-mock listening on ${mock.url} (store: ${mock.runtime.store.location}, clients: ${mock.runtime.store.count()})`);
-const stop = () => void mock.close().then(() => process.exit(0));
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** One line on stderr and an exit status: 2 for usage, 1 for everything else. Never a stack. */
+function fail(error: unknown): never {
+  const status = error instanceof UsageError ? 2 : 1;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const message =
+    code === 'EADDRINUSE'
+      ? `port ${(error as { port?: number }).port} is already in use`
+      : code === 'EACCES'
+        ? `permission denied to listen on port ${(error as { port?: number }).port ?? ''}`
+        : (error as Error)?.message ?? String(error);
+  process.stderr.write(`qlik-oauth-clients-mock: error: ${message}${status === 2 ? ' (see --help)' : ''}\n`);
+  process.exit(status);
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) return void console.log(helpText(version));
+  if (argv.includes('--version') || argv.includes('-v')) return void console.log(version);
+  const config = parseConfig(argv, process.env);
+  const mock: RunningMock = await startMock({ ...config, logLevel: config.logLevel });
+  const { store } = mock.runtime;
+  console.log(
+    `qlik-oauth-clients-mock ${version} listening on ${mock.url} ` +
+      `(store: ${store.kind === 'file' ? store.location : 'memory'}, scenario: ${config.scenario ?? 'default'}, clients: ${store.count()})`,
+  );
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    // Flush pending writes, then leave; a stuck close must not hold the container.
+    setTimeout(() => process.exit(0), 900).unref();
+    mock.close().then(
+      () => process.exit(0),
+      (error) => fail(error),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main(process.argv.slice(2)).catch(fail);

@@ -7,10 +7,20 @@ import { operationHandlers } from './api.js';
 import { authenticate } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
 import { controlRoutes } from './control.js';
+import { corsMiddleware } from './cors.js';
+import { requestLogger } from './logging.js';
 
 const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409 };
 
-export type AppEnv = { Variables: { traceId: string } };
+export type AppEnv = {
+  Variables: {
+    traceId: string;
+    /** The contract operation the request is, once resolved (for logs and the journal). */
+    operationId?: string;
+    /** The id of the fault rule (or `prefer`) that answered the request, if any. */
+    fault?: string;
+  };
+};
 
 /** The Hono app: the API of the contract, and the control API under /__mock. Wiring only. */
 export function buildApp(runtime: MockRuntime): Hono<AppEnv> {
@@ -21,7 +31,20 @@ export function buildApp(runtime: MockRuntime): Hono<AppEnv> {
     c.set('traceId', randomUUID().replaceAll('-', ''));
     await next();
   });
+  const logger = requestLogger(runtime.options.logLevel ?? 'silent', runtime.options.logSink);
+  if (logger) app.use('*', logger);
+  app.use('*', corsMiddleware(runtime.options.corsOrigins));
 
+  const { controlToken } = runtime.options;
+  if (controlToken) {
+    app.use('/__mock/*', async (c, next) => {
+      // The health check stays open so container healthchecks work without the token.
+      if (c.req.path !== '/__mock/health' && c.req.header('authorization') !== `Bearer ${controlToken}`) {
+        throw new ApiError(401, 'The control API requires "Authorization: Bearer <control token>".', { 'www-authenticate': 'Bearer' });
+      }
+      await next();
+    });
+  }
   app.route('/__mock', controlRoutes(runtime));
 
   app.all('*', async (c) => {
@@ -30,6 +53,7 @@ export function buildApp(runtime: MockRuntime): Hono<AppEnv> {
     if (match.kind === 'method-not-allowed') {
       throw new ApiError(405, `${c.req.method} is not allowed here; allowed: ${match.allow.join(', ')}.`, { allow: match.allow.join(', ') });
     }
+    c.set('operationId', match.operation.operationId);
     const identity = authenticate(c.req.header('authorization'), runtime.identities);
     return handlers[match.operation.operationId]({ c, identity, params: match.params });
   });

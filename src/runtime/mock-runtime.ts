@@ -5,6 +5,7 @@ import { loadDefaultIdentities, loadDefaultSnapshot } from '../data/fixtures.js'
 import { fakeClients } from '../data/faker.js';
 import { IdentityRegistry, type IdentityConfig } from '../domain/identities.js';
 import { systemEntropy, type Entropy } from '../domain/ids.js';
+import type { LogLevel, LogSink } from '../http/logging.js';
 import { OperationResolver } from '../http/operations.js';
 import { OAuthClientsService } from '../service/oauth-clients.js';
 import { LowdbStore } from '../store/lowdb.js';
@@ -24,6 +25,14 @@ export interface MockOptions {
   /** Secret that signs paging cursors; random per process unless given. */
   cursorSecret?: string;
   entropy?: Entropy;
+  /** Request log level; silent unless asked for (the CLI defaults to info). */
+  logLevel?: LogLevel;
+  /** Where log lines go (default stdout). */
+  logSink?: LogSink;
+  /** Allowed CORS origins; any origin when absent or empty. */
+  corsOrigins?: string[];
+  /** When set, the control API requires `Authorization: Bearer <controlToken>`. */
+  controlToken?: string;
 }
 
 /** Everything one running mock holds: the contract, its data and the services over them. */

@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import { LOG_LEVELS, type LogLevel } from '../http/logging.js';
+
+/** A wrong flag or value: the CLI prints the message on one line and exits with status 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface CliConfig {
+  port: number;
+  host: string;
+  dataFile?: string;
+  scenario?: string;
+  seedCount?: number;
+  fakerSeed?: number;
+  publicBaseUrl?: string;
+  logLevel: LogLevel;
+  corsOrigins?: string[];
+  rateLimits: boolean;
+  controlToken?: string;
+}
+
+/** Every setting: its flag, the environment variable that mirrors it, and its help line. */
+export const SETTINGS = [
+  { flag: 'port', env: 'PORT', type: 'string', help: 'port to listen on (default 8080; 0 picks a free one)' },
+  { flag: 'host', env: 'HOST', type: 'string', help: 'address to bind (default 0.0.0.0; 127.0.0.1 for loopback only)' },
+  { flag: 'data', env: 'DATA_FILE', type: 'string', help: 'persist to this lowdb JSON file (default: in memory)' },
+  { flag: 'scenario', env: 'SCENARIO', type: 'string', help: 'apply a scenario from scenarios/ at start' },
+  { flag: 'seed-count', env: 'SEED_COUNT', type: 'string', help: 'add N faker-generated clients' },
+  { flag: 'faker-seed', env: 'FAKER_SEED', type: 'string', help: 'seed that makes generated clients repeatable' },
+  { flag: 'public-base-url', env: 'PUBLIC_BASE_URL', type: 'string', help: 'origin for absolute paging links, e.g. https://mock.example.com' },
+  { flag: 'log-level', env: 'LOG_LEVEL', type: 'string', help: `one of ${LOG_LEVELS.join(', ')} (default info)` },
+  { flag: 'cors-origins', env: 'CORS_ORIGINS', type: 'string', help: 'comma-separated allowed origins (default: any origin)' },
+  { flag: 'rate-limits', env: 'RATE_LIMITS', type: 'boolean', help: "enforce each operation's x-qlik-tier rate limit" },
+  { flag: 'control-token', env: 'CONTROL_TOKEN', type: 'string', help: 'require "Authorization: Bearer <token>" on /__mock' },
+] as const;
+
+type Raw = Record<string, string | boolean | undefined>;
+
+/** Flags win over environment variables, which win over defaults. */
+export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): CliConfig {
+  let values: Raw;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: s.type }])),
+      strict: true,
+      allowPositionals: false,
+    }) as { values: Raw });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const read = (flag: string): string | undefined => {
+    const setting = SETTINGS.find((s) => s.flag === flag)!;
+    const value = values[flag];
+    if (typeof value === 'string') return value;
+    const fromEnv = env[setting.env];
+    return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+  };
+  const logLevel = read('log-level') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new UsageError(`--log-level (LOG_LEVEL) must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
+  }
+  const publicBaseUrl = read('public-base-url');
+  if (publicBaseUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(publicBaseUrl)) {
+    throw new UsageError(`--public-base-url (PUBLIC_BASE_URL) must be an origin such as https://mock.example.com; got "${publicBaseUrl}"`);
+  }
+  const rateLimitsEnv = env.RATE_LIMITS;
+  if (rateLimitsEnv !== undefined && !['', 'true', 'false', '1', '0'].includes(rateLimitsEnv)) {
+    throw new UsageError(`RATE_LIMITS must be true or false; got "${rateLimitsEnv}"`);
+  }
+  return {
+    port: integer('port', read('port') ?? '8080', 0, 65535),
+    host: read('host') ?? '0.0.0.0',
+    dataFile: read('data'),
+    scenario: read('scenario'),
+    seedCount: optionalInteger('seed-count', read('seed-count'), 0, 1_000_000),
+    fakerSeed: optionalInteger('faker-seed', read('faker-seed'), 0, 2 ** 31 - 1),
+    publicBaseUrl,
+    logLevel: logLevel as LogLevel,
+    corsOrigins: read('cors-origins')?.split(',').map((o) => o.trim()).filter(Boolean),
+    rateLimits: values['rate-limits'] === true || rateLimitsEnv === 'true' || rateLimitsEnv === '1',
+    controlToken: read('control-token'),
+  };
+}
+
+function integer(flag: string, raw: string, min: number, max: number): number {
+  const value = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    const env = SETTINGS.find((s) => s.flag === flag)?.env;
+    throw new UsageError(`--${flag} (${env}) must be a whole number from ${min} to ${max}; got "${raw}"`);
+  }
+  return value;
+}
+
+const optionalInteger = (flag: string, raw: string | undefined, min: number, max: number) =>
+  raw === undefined ? undefined : integer(flag, raw, min, max);
+
+export function helpText(version: string): string {
+  const lines = SETTINGS.map((s) => `  --${s.flag}${s.type === 'string' ? ' <value>' : ''}`.padEnd(32) + `${s.help} [${s.env}]`);
+  return [
+    `qlik-oauth-clients-mock ${version}: a stateful mock of Qlik Cloud's /api/core/oauth-clients`,
+    '',
+    'Usage:',
+    '  qlik-oauth-clients-mock [options]          start the mock',
+    '  qlik-oauth-clients-mock verify <pact.json...>  verify pacts against the mock and the contract',
+    '',
+    'Options (each also read from the environment variable in brackets):',
+    ...lines,
+    '  --help                          show this help',
+    '  --version                       show the version',
+  ].join('\n');
+}

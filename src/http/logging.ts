@@ -1,0 +1,35 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from './app.js';
+
+export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
+
+export type LogSink = (line: string) => void;
+
+/**
+ * One structured JSON line per request: method, path, status, duration and the fault applied
+ * (if a fault rule or `Prefer` answered it). Never the Authorization header or a body.
+ */
+export function requestLogger(level: LogLevel, sink: LogSink = (line) => process.stdout.write(`${line}\n`)): MiddlewareHandler<AppEnv> | undefined {
+  if (RANK[level] < RANK.info) return undefined;
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const entry: Record<string, unknown> = {
+      time: new Date().toISOString(),
+      level: c.res.status >= 500 ? 'error' : 'info',
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+    };
+    const operationId = c.get('operationId');
+    if (operationId) entry.operationId = operationId;
+    const fault = c.get('fault');
+    if (fault) entry.fault = fault;
+    if (RANK[level] >= RANK.debug) entry.query = new URL(c.req.url).search || undefined;
+    sink(JSON.stringify(entry));
+  };
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig, UsageError } from '../../src/cli/config.js';
+
+describe('CLI configuration', () => {
+  it('has useful defaults', () => {
+    expect(parseConfig([], {})).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      dataFile: undefined,
+      scenario: undefined,
+      seedCount: undefined,
+      fakerSeed: undefined,
+      publicBaseUrl: undefined,
+      logLevel: 'info',
+      corsOrigins: undefined,
+      rateLimits: false,
+      controlToken: undefined,
+    });
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const env = { PORT: '9000', DATA_FILE: '/data/db.json', SEED_COUNT: '10', FAKER_SEED: '7', LOG_LEVEL: 'debug', CORS_ORIGINS: 'http://a.test, http://b.test', RATE_LIMITS: 'true' };
+    const fromEnv = parseConfig([], env);
+    expect(fromEnv).toMatchObject({ port: 9000, dataFile: '/data/db.json', seedCount: 10, fakerSeed: 7, logLevel: 'debug', corsOrigins: ['http://a.test', 'http://b.test'], rateLimits: true });
+    expect(parseConfig(['--port', '4010', '--data', 'x.json', '--scenario', 'empty'], env)).toMatchObject({ port: 4010, dataFile: 'x.json', scenario: 'empty' });
+    expect(parseConfig(['--rate-limits'], {}).rateLimits).toBe(true);
+  });
+
+  it.each([
+    [['--nope'], /nope/],
+    [['--port', 'eighty'], /--port/],
+    [['--port', '70000'], /--port/],
+    [['--seed-count', '-1'], /--seed-count/],
+    [['--log-level', 'loud'], /--log-level/],
+    [['--public-base-url', 'example.com/path'], /--public-base-url/],
+    [['positional'], /positional/i],
+  ])('refuses %j with a UsageError naming it', (argv, pattern) => {
+    expect(() => parseConfig(argv, {})).toThrow(UsageError);
+    expect(() => parseConfig(argv, {})).toThrow(pattern);
+  });
+
+  it('refuses a bad value from the environment, naming the setting', () => {
+    expect(() => parseConfig([], { PORT: 'x' })).toThrow(/--port/);
+    expect(() => parseConfig([], { RATE_LIMITS: 'maybe' })).toThrow(/RATE_LIMITS/);
+  });
+});

@@ -97,7 +97,7 @@ export function paginate<T>(req: PageRequest<T>): Page<T> {
       start = descending ? n - 1 : 0;
     } else {
       const { lt, le } = bounds(after);
-      start = descending ? le - 1 : le;
+      start = descending ? lt - 1 : le;
     }
     let i = start;
     for (; i >= 0 && i < n && items.length < limit; i += step) {

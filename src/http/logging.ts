@@ -17,6 +17,8 @@ export function requestLogger(level: LogLevel, sink: LogSink = (line) => process
   return async (c, next) => {
     const started = performance.now();
     await next();
+    // Container healthchecks poll every few seconds: keep them out of the info log.
+    if (c.req.path === '/__mock/health' && RANK[level] < RANK.debug) return;
     const entry: Record<string, unknown> = {
       time: new Date().toISOString(),
       level: c.res.status >= 500 ? 'error' : 'info',

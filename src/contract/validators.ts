@@ -48,6 +48,8 @@ export function describeSchemaError(errors: ErrorObject[] | null | undefined, ro
       ? `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
       : error.keyword === 'required'
         ? `must have the property "${(error.params as { missingProperty: string }).missingProperty}"`
-        : (error.message ?? 'is invalid');
+        : error.keyword === 'additionalProperties'
+          ? `must not have the property "${(error.params as { additionalProperty: string }).additionalProperty}"`
+          : (error.message ?? 'is invalid');
   return `${where} ${detail}.`;
 }

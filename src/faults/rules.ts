@@ -1,0 +1,142 @@
+import { newAjv } from '../contract/ajv.js';
+import { describeSchemaError as describeError } from '../contract/validators.js';
+
+/** The longest latency a rule or `Prefer: delay=` may add: one minute. */
+export const MAX_DELAY_MS = 60_000;
+
+export type ConnectionFault = 'reset' | 'malformed-json';
+
+/**
+ * A fault rule as a consumer writes it (POST /__mock/faults, or a scenario's `faults`).
+ * WHAT: `status` (+ `headers`, `body`), `delayMs`, `connection`.
+ * WHICH: `operationId`, `method`, `path`, `header`, `clientId` (all given must match).
+ * HOW OFTEN: `times`, `probability` (+ `seed`); neither means until removed.
+ */
+export interface FaultRuleInput {
+  id?: string;
+  description?: string;
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  delayMs?: number;
+  connection?: ConnectionFault;
+  operationId?: string;
+  method?: string;
+  path?: string;
+  header?: { name: string; value: string };
+  clientId?: string;
+  times?: number;
+  probability?: number;
+  seed?: number;
+}
+
+/** A validated rule: method upper-cased, `id` always present. */
+export interface FaultRule extends FaultRuleInput {
+  id: string;
+}
+
+export class FaultRuleError extends Error {
+  override name = 'FaultRuleError';
+}
+
+const TOKEN = '^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$';
+
+/** The JSON Schema of a fault rule (closed: unknown fields are refused, which catches typos). */
+export const faultRuleSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+    description: { type: 'string', maxLength: 1000 },
+    status: { type: 'integer', minimum: 200, maximum: 599 },
+    headers: {
+      type: 'object',
+      propertyNames: { pattern: TOKEN },
+      additionalProperties: { type: 'string', maxLength: 8192 },
+    },
+    body: {},
+    delayMs: { type: 'integer', minimum: 0, maximum: MAX_DELAY_MS },
+    connection: { enum: ['reset', 'malformed-json'] },
+    operationId: { type: 'string', minLength: 1 },
+    method: { type: 'string', pattern: '^[A-Za-z]+$' },
+    path: { type: 'string', minLength: 1, maxLength: 2000 },
+    header: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'value'],
+      properties: { name: { type: 'string', pattern: TOKEN }, value: { type: 'string' } },
+    },
+    clientId: { type: 'string', minLength: 1 },
+    times: { type: 'integer', minimum: 1 },
+    probability: { type: 'number', minimum: 0, maximum: 1 },
+    seed: { type: 'integer', minimum: -2147483648, maximum: 4294967295 },
+  },
+} as const;
+
+const validateShape = newAjv({ allErrors: false, strict: true }).compile(faultRuleSchema);
+
+/** Headers a rule may not set: the server computes them, and a wrong one breaks the connection. */
+const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer']);
+
+/**
+ * Checks a rule from outside and returns it normalized; throws a FaultRuleError naming the
+ * field (e.g. `rule.status must be <= 599.`). `operationIds` are the contract's operations,
+ * so that a misspelt operationId is refused instead of silently never matching.
+ */
+export function parseFaultRule(input: unknown, operationIds: readonly string[], root = 'rule'): FaultRuleInput {
+  if (!validateShape(input)) throw new FaultRuleError(describeError(validateShape.errors, root));
+  const rule = { ...(input as FaultRuleInput) };
+  const fail = (field: string, message: string): never => {
+    throw new FaultRuleError(`${root}.${field} ${message}`);
+  };
+  if (rule.status === undefined && rule.delayMs === undefined && rule.connection === undefined) {
+    throw new FaultRuleError(`${root} must say what happens: give "status", "delayMs" or "connection".`);
+  }
+  if (rule.connection === 'reset') {
+    if (rule.status !== undefined) fail('status', 'cannot be combined with connection "reset" (no response is sent).');
+    if (rule.body !== undefined) fail('body', 'cannot be combined with connection "reset" (no response is sent).');
+    if (rule.headers !== undefined) fail('headers', 'cannot be combined with connection "reset" (no response is sent).');
+  } else if (rule.connection === 'malformed-json') {
+    if (rule.body !== undefined && typeof rule.body !== 'string') fail('body', 'must be a string (the broken JSON text to send) with connection "malformed-json".');
+  } else {
+    if (rule.status !== undefined && rule.status < 400) fail('status', 'must be an error status (400-599); other statuses only with connection "malformed-json".');
+    if (rule.status === undefined && rule.body !== undefined) fail('body', 'needs a "status".');
+    if (rule.status === undefined && rule.headers !== undefined) fail('headers', 'needs a "status".');
+  }
+  for (const name of Object.keys(rule.headers ?? {})) {
+    if (RESERVED_HEADERS.has(name.toLowerCase())) fail(`headers.${name}`, 'is computed by the server and cannot be set.');
+  }
+  if (rule.operationId !== undefined && !operationIds.includes(rule.operationId)) {
+    fail('operationId', `"${rule.operationId}" is not an operation of the contract; one of ${operationIds.map((o) => `"${o}"`).join(', ')}.`);
+  }
+  if (rule.path !== undefined) {
+    try {
+      compilePathPattern(rule.path);
+    } catch (error) {
+      fail('path', `is not a valid regular expression: ${(error as Error).message}.`);
+    }
+  }
+  if (rule.seed !== undefined && rule.probability === undefined) fail('seed', 'only makes sense with a "probability".');
+  if (rule.method !== undefined) rule.method = rule.method.toUpperCase();
+  return rule;
+}
+
+/**
+ * A rule's `path`: a regular expression when it starts with `^` (tested against the path
+ * without the query string), else a glob over the whole path where `*` stands for any
+ * characters but `/`, `**` for any characters, `?` for one character but `/`.
+ */
+export function compilePathPattern(pattern: string): RegExp {
+  if (pattern.startsWith('^')) return new RegExp(pattern);
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '*' && pattern[i + 1] === '*') {
+      source += '.*';
+      i++;
+    } else if (ch === '*') source += '[^/]*';
+    else if (ch === '?') source += '[^/]';
+    else source += ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}

@@ -1,0 +1,163 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { newAjv } from '../contract/ajv.js';
+import type { Identity } from '../domain/types.js';
+import { parseSnapshot } from '../store/snapshot.js';
+import type { Snapshot } from '../store/types.js';
+import { FaultEngine } from './engine.js';
+import type { FaultRuleInput } from './rules.js';
+import { describeSchemaError as describeError } from '../contract/validators.js';
+
+/** Where a scenario's clients come from. */
+export type ScenarioData =
+  | { kind: 'fixtures' }
+  | { kind: 'clients'; snapshot: Snapshot }
+  | { kind: 'faker'; count: number; seed: number };
+
+export interface ScenarioRateLimits {
+  /** Requests per minute by tier (`"1"`, `"2"`), overriding the document's `x-qlik-tier` limits. */
+  tiers: Record<string, number>;
+}
+
+/** A validated scenario file. */
+export interface Scenario {
+  name: string;
+  file: string;
+  description: string;
+  /** Absent: applying the scenario keeps the current data. */
+  data?: ScenarioData;
+  /** Added to (and overriding) the mock's starting identities. */
+  identities?: { default?: Identity; tokens?: Record<string, Identity> };
+  faults: FaultRuleInput[];
+  /** `true`: the document's limits; an object: its tiers override them. Absent: as the mock started. */
+  rateLimits?: true | ScenarioRateLimits;
+}
+
+/** The shipped scenarios: the top-level scenarios/ folder, beside src/ and dist/. */
+export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+}
+
+const identity = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['userId', 'tenantId', 'admin'],
+  properties: { userId: { type: 'string', minLength: 1 }, tenantId: { type: 'string', minLength: 1 }, admin: { type: 'boolean' } },
+} as const;
+const SAFE_KEY = { not: { enum: ['__proto__', 'constructor', 'prototype'] } } as const;
+
+/** The parts of a scenario file that JSON Schema describes well; `data` and `faults` are checked in code for clearer messages. */
+const validateFile = newAjv({ allErrors: false, strict: true }).compile({
+  type: 'object',
+  additionalProperties: false,
+  required: ['description'],
+  properties: {
+    $schema: { type: 'string' },
+    description: { type: 'string' },
+    data: {},
+    identities: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        default: identity,
+        tokens: { type: 'object', propertyNames: SAFE_KEY, additionalProperties: identity },
+      },
+    },
+    faults: { type: 'array', items: {} },
+    rateLimits: {},
+  },
+});
+
+const validateRateLimits = newAjv({ allErrors: false, strict: true }).compile({
+  type: 'object',
+  additionalProperties: false,
+  required: ['tiers'],
+  properties: { tiers: { type: 'object', propertyNames: { pattern: '^[0-9]+$' }, additionalProperties: { type: 'integer', minimum: 1 } } },
+});
+
+const validateFaker = newAjv({ allErrors: false, strict: true }).compile({
+  type: 'object',
+  additionalProperties: false,
+  required: ['count'],
+  properties: { count: { type: 'integer', minimum: 1, maximum: 100_000 }, seed: { type: 'integer' } },
+});
+
+export const SCENARIO_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+/**
+ * Reads and validates every `*.json` file of `dir` (synchronously, at startup). The first bad
+ * file throws a ScenarioError naming the file and the field. A missing folder is an empty set
+ * unless `required`.
+ */
+export function loadScenarios(dir: string, operationIds: readonly string[], required = false): Map<string, Scenario> {
+  const scenarios = new Map<string, Scenario>();
+  if (!existsSync(dir)) {
+    if (required) throw new ScenarioError(`The scenarios folder ${dir} does not exist.`);
+    return scenarios;
+  }
+  for (const entry of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const file = join(dir, entry);
+    const name = entry.slice(0, -'.json'.length);
+    if (!SCENARIO_NAME.test(name)) throw new ScenarioError(`Scenario file ${file}: the name "${name}" must be lowercase letters, digits, ".", "_" or "-".`);
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ScenarioError(`Scenario "${name}" (${file}) is not valid JSON: ${(error as Error).message}`);
+    }
+    try {
+      scenarios.set(name, parseScenario(name, file, json, operationIds));
+    } catch (error) {
+      throw new ScenarioError(`Scenario "${name}" (${file}) is invalid: ${(error as Error).message}`);
+    }
+  }
+  return scenarios;
+}
+
+/** Checks one scenario document; throws an Error naming the field, e.g. `faults[0].status must be <= 599.` */
+export function parseScenario(name: string, file: string, json: unknown, operationIds: readonly string[]): Scenario {
+  if (!validateFile(json)) throw new Error(describeError(validateFile.errors, 'scenario'));
+  const doc = json as { description: string; data?: unknown; identities?: Scenario['identities']; faults?: unknown[]; rateLimits?: Scenario['rateLimits'] };
+  // The engine validates rules exactly as POST /__mock/faults does, ids included.
+  new FaultEngine(operationIds).replaceAll(doc.faults ?? [], 'scenario.faults');
+  if (doc.rateLimits !== undefined && doc.rateLimits !== true && !validateRateLimits(doc.rateLimits)) {
+    throw new Error(
+      doc.rateLimits && typeof doc.rateLimits === 'object'
+        ? describeError(validateRateLimits.errors, 'scenario.rateLimits')
+        : 'scenario.rateLimits must be true or {"tiers": {"1": N, "2": N}}.',
+    );
+  }
+  return {
+    name,
+    file,
+    description: doc.description,
+    data: doc.data === undefined ? undefined : parseData(doc.data),
+    identities: doc.identities,
+    faults: (doc.faults ?? []) as FaultRuleInput[],
+    rateLimits: doc.rateLimits,
+  };
+}
+
+function parseData(data: unknown): ScenarioData {
+  if (data === 'fixtures') return { kind: 'fixtures' };
+  if (data && typeof data === 'object' && !Array.isArray(data)) {
+    const keys = Object.keys(data);
+    if (keys.length === 1 && keys[0] === 'clients') {
+      try {
+        return { kind: 'clients', snapshot: parseSnapshot({ version: 1, clients: (data as { clients: unknown }).clients }) };
+      } catch (error) {
+        throw new Error((error as Error).message.replace(/^state\./, 'scenario.data.'));
+      }
+    }
+    if (keys.length === 1 && keys[0] === 'faker') {
+      const faker = (data as { faker: unknown }).faker;
+      if (!validateFaker(faker)) throw new Error(describeError(validateFaker.errors, 'scenario.data.faker'));
+      const { count, seed } = faker as { count: number; seed?: number };
+      return { kind: 'faker', count, seed: seed ?? 1 };
+    }
+  }
+  throw new Error('scenario.data must be "fixtures", {"clients": [...]} or {"faker": {"count": N, "seed": S}}.');
+}

@@ -13,3 +13,15 @@ export function clientView(client: StoredClient): Record<string, unknown> {
   }
   return view;
 }
+
+const viewJson = new WeakMap<StoredClient, string>();
+
+/**
+ * `JSON.stringify(clientView(client))`, computed once per stored record: records are never
+ * changed in place (a change puts a new object), so the record itself is the cache key.
+ */
+export function clientViewJson(client: StoredClient): string {
+  let json = viewJson.get(client);
+  if (json === undefined) viewJson.set(client, (json = JSON.stringify(clientView(client))));
+  return json;
+}

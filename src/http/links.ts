@@ -2,9 +2,9 @@
  * Paging links are ABSOLUTE URLs (FACTS.md: the SDK follows them verbatim). The origin is the
  * configured public base URL, else the one a proxy forwarded, else the request's own.
  */
-export function requestOrigin(request: Request, publicBaseUrl: string | undefined): string {
+export function requestOrigin(request: Request, publicBaseUrl: string | undefined, parsed?: URL): string {
   if (publicBaseUrl) return publicBaseUrl.replace(/\/+$/, '');
-  const url = new URL(request.url);
+  const url = parsed ?? new URL(request.url);
   const proto = firstValue(request.headers.get('x-forwarded-proto'));
   const host = firstValue(request.headers.get('x-forwarded-host'));
   const scheme = proto && /^https?$/i.test(proto) ? proto.toLowerCase() : url.protocol.slice(0, -1);

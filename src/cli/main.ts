@@ -20,6 +20,7 @@ function fail(error: unknown): never {
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'verify') return void (process.exitCode = await (await import('../verify/command.js')).verifyCommand(argv.slice(1)));
   if (argv.includes('--help') || argv.includes('-h')) return void console.log(helpText(version));
   if (argv.includes('--version') || argv.includes('-v')) return void console.log(version);
   const config = parseConfig(argv, process.env);

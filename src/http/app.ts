@@ -8,6 +8,8 @@ import { authenticate } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
 import { controlRoutes } from './control.js';
 import { corsMiddleware } from './cors.js';
+import { ConnectionReset, faultStep, type FaultStepResult } from './faults.js';
+import { recordRequest } from './journal.js';
 import { requestLogger } from './logging.js';
 
 const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409 };
@@ -47,18 +49,41 @@ export function buildApp(runtime: MockRuntime): Hono<AppEnv> {
   }
   app.route('/__mock', controlRoutes(runtime));
 
+  // The API pipeline: resolve the operation; faults, Prefer and rate limits; auth; the handler.
+  // Every request is journaled with its final status, errors and faults included.
   app.all('*', async (c) => {
+    const at = Date.now();
+    const started = performance.now();
     const match = runtime.resolver.resolve(c.req.method, c.req.path);
-    if (match.kind === 'not-found') throw new ApiError(404, `No route matches ${c.req.method} ${c.req.path}.`);
-    if (match.kind === 'method-not-allowed') {
-      throw new ApiError(405, `${c.req.method} is not allowed here; allowed: ${match.allow.join(', ')}.`, { allow: match.allow.join(', ') });
+    const operationId = match.kind === 'operation' ? match.operation.operationId : undefined;
+    let step: FaultStepResult | undefined;
+    let response: Response;
+    try {
+      if (match.kind === 'not-found') throw new ApiError(404, `No route matches ${c.req.method} ${c.req.path}.`);
+      if (match.kind === 'method-not-allowed') {
+        throw new ApiError(405, `${c.req.method} is not allowed here; allowed: ${match.allow.join(', ')}.`, { allow: match.allow.join(', ') });
+      }
+      c.set('operationId', operationId);
+      step = await faultStep(c, runtime, match.operation, match.params);
+      response =
+        step?.response ??
+        (await handlers[match.operation.operationId]({ c, identity: authenticate(c.req.header('authorization'), runtime.identities), params: match.params }));
+    } catch (error) {
+      if (error instanceof ConnectionReset) {
+        await recordRequest(c, runtime, { at, started, status: 0, operationId, fault: error.ruleId, dropped: true });
+        throw error;
+      }
+      response = errorResponse(c, error);
     }
-    c.set('operationId', match.operation.operationId);
-    const identity = authenticate(c.req.header('authorization'), runtime.identities);
-    return handlers[match.operation.operationId]({ c, identity, params: match.params });
+    await recordRequest(c, runtime, { at, started, status: step?.dropped ? 0 : response.status, operationId, fault: step?.fault, dropped: step?.dropped });
+    return response;
   });
 
-  app.onError((error, c) => errorResponse(c, error));
+  // A reset without a socket (app.request) rejects like fetch on a network error.
+  app.onError((error, c) => {
+    if (error instanceof ConnectionReset) throw error;
+    return errorResponse(c, error);
+  });
   app.notFound((c) => errorResponse(c, new ApiError(404, `No route matches ${c.req.method} ${c.req.path}.`)));
   return app;
 }

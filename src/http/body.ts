@@ -1,3 +1,4 @@
+import { JOURNAL_BODY_LIMIT, type JournalBody } from '../journal/journal.js';
 import { ApiError } from './errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -13,6 +14,53 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
   const bytes = await readCapped(request);
   if (bytes.length === 0) throw new ApiError(400, 'A JSON request body is required.');
+  let parsed: unknown;
+  let ok = false;
+  try {
+    parsed = parseJsonBytes(request, bytes);
+    ok = true;
+    return parsed;
+  } finally {
+    captured.set(request, ok && bytes.length <= JOURNAL_BODY_LIMIT ? { json: parsed } : asText(bytes));
+  }
+}
+
+/** Bodies read by `readJsonBody`, kept for the request journal (a reference, no copy). */
+const captured = new WeakMap<Request, JournalBody>();
+
+/**
+ * The request body for the journal, read at most once: what `readJsonBody` saw, or else the
+ * unread body (for requests answered before their handler read it: faults, 401, 404),
+ * cut at JOURNAL_BODY_LIMIT. Undefined for requests without a body.
+ */
+export async function journalBody(request: Request): Promise<JournalBody | undefined> {
+  const seen = captured.get(request);
+  if (seen) return seen;
+  if (!request.body || request.bodyUsed) return undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readPrefix(request, JOURNAL_BODY_LIMIT + 1);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length === 0) return undefined;
+  if (bytes.length <= JOURNAL_BODY_LIMIT) {
+    try {
+      return { json: JSON.parse(Buffer.from(bytes).toString('utf8')) };
+    } catch {
+      // not JSON: kept as text
+    }
+  }
+  return asText(bytes);
+}
+
+/** A body that is not journaled as JSON: its text, cut at JOURNAL_BODY_LIMIT bytes. */
+function asText(bytes: Uint8Array): JournalBody {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, JOURNAL_BODY_LIMIT)).toString('utf8');
+  return bytes.byteLength > JOURNAL_BODY_LIMIT ? { text, truncated: true } : { text };
+}
+
+function parseJsonBytes(request: Request, bytes: Uint8Array): unknown {
   const type = request.headers.get('content-type');
   const mediaType = type?.split(';')[0].trim() ?? '';
   if (!JSON_TYPES.test(mediaType)) {
@@ -29,6 +77,21 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   } catch (error) {
     throw new ApiError(400, `The request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** Up to `max` bytes of an unread body; the rest is left unread. */
+async function readPrefix(request: Request, max: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body!.getReader();
+  while (size < max) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  if (size >= max) await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).subarray(0, max);
 }
 
 async function readCapped(request: Request): Promise<Uint8Array> {

@@ -1,11 +1,148 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { parseProviderStateBody, ProviderStateError, runProviderStates } from '../control/provider-states.js';
+import { FaultRuleConflict, FaultRuleError } from '../faults/engine.js';
+import type { JournalFilter } from '../journal/journal.js';
 import type { MockRuntime } from '../runtime/mock-runtime.js';
+import { parseSnapshot } from '../store/snapshot.js';
 import type { AppEnv } from './app.js';
+import { controlOpenApi } from './control-openapi.js';
+import { ApiError } from './errors.js';
 
-/** The control API under /__mock: no bearer token, never faulted, rate limited or journaled. */
+const JOURNAL_FILTERS = new Set(['operationId', 'method', 'status', 'limit']);
+
+/**
+ * The control API under /__mock: no bearer token (unless a control token is configured),
+ * never faulted, rate limited or journaled (it is routed before the API pipeline).
+ * Errors, unknown routes included, use the API's error shape.
+ */
 export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
   const control = new Hono<AppEnv>();
+  const flushed = async <T>(value: T): Promise<T> => {
+    await runtime.store.flush();
+    return value;
+  };
+
   control.get('/openapi.json', (c) => c.body(runtime.contract.raw, 200, { 'content-type': 'application/json; charset=utf-8' }));
+  control.get('/control.openapi.json', (c) => c.json(controlOpenApi));
   control.get('/health', (c) => c.json({ status: 'ok', clients: runtime.store.count() }));
+
+  control.post('/reset', async (c) => {
+    runtime.reset();
+    return c.json(await flushed({ status: 'reset', clients: runtime.store.count(), faults: runtime.faults.list().length }));
+  });
+
+  control.get('/state', (c) => c.json(runtime.store.snapshot()));
+  control.put('/state', async (c) => {
+    const body = await readJson(c);
+    let snapshot;
+    try {
+      snapshot = parseSnapshot(body);
+    } catch (error) {
+      throw new ApiError(400, (error as Error).message);
+    }
+    runtime.replaceData(snapshot);
+    return c.json(await flushed({ clients: runtime.store.count() }));
+  });
+
+  control.get('/faults', (c) => c.json({ faults: runtime.faults.list() }));
+  control.post('/faults', async (c) => {
+    const body = await readJson(c);
+    try {
+      const rule = runtime.faults.add(body);
+      return c.json(rule, 201, { location: `/__mock/faults/${encodeURIComponent(rule.id)}` });
+    } catch (error) {
+      if (error instanceof FaultRuleError) throw new ApiError(400, error.message);
+      if (error instanceof FaultRuleConflict) throw new ApiError(409, error.message);
+      throw error;
+    }
+  });
+  control.delete('/faults', (c) => {
+    runtime.faults.clear();
+    return c.body(null, 204);
+  });
+  control.get('/faults/:id', (c) => {
+    const rule = runtime.faults.get(c.req.param('id'));
+    if (!rule) throw new ApiError(404, `No fault rule has the id "${c.req.param('id')}".`);
+    return c.json(rule);
+  });
+  control.delete('/faults/:id', (c) => {
+    if (!runtime.faults.remove(c.req.param('id'))) throw new ApiError(404, `No fault rule has the id "${c.req.param('id')}".`);
+    return c.body(null, 204);
+  });
+
+  control.get('/scenarios', (c) =>
+    c.json({
+      scenarios: [...runtime.scenarios.values()].map((s) => ({
+        name: s.name,
+        description: s.description,
+        data: s.data?.kind ?? 'unchanged',
+        faults: s.faults.length,
+        rateLimits: s.rateLimits !== undefined,
+      })),
+    }),
+  );
+  control.post('/scenarios/:name', async (c) => {
+    const name = c.req.param('name');
+    if (!runtime.scenarios.has(name)) {
+      throw new ApiError(404, `No scenario is named "${name}"; available: ${[...runtime.scenarios.keys()].join(', ')}.`);
+    }
+    runtime.applyScenario(name);
+    return c.json(await flushed({ scenario: name, clients: runtime.store.count(), faults: runtime.faults.list().map((f) => f.id) }));
+  });
+
+  control.get('/requests', (c) => c.json({ requests: runtime.journal.list(journalFilter(c)) }));
+  control.delete('/requests', (c) => {
+    runtime.journal.clear();
+    return c.body(null, 204);
+  });
+
+  control.post('/provider-states', async (c) => {
+    const body = await readJson(c);
+    try {
+      const result = runProviderStates(runtime, parseProviderStateBody(body));
+      return c.json(await flushed(result));
+    } catch (error) {
+      if (error instanceof ProviderStateError) throw new ApiError(400, error.message);
+      throw error;
+    }
+  });
+
+  control.all('*', (c) => {
+    throw new ApiError(404, `No control route matches ${c.req.method} ${c.req.path}; see GET /__mock/control.openapi.json.`);
+  });
   return control;
+}
+
+/** Control bodies are JSON whatever their content type (so `curl -d` works as is). */
+async function readJson(c: Context<AppEnv>): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') throw new ApiError(400, 'A JSON request body is required.');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ApiError(400, `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function journalFilter(c: Context<AppEnv>): JournalFilter {
+  const query = c.req.queries();
+  const filter: JournalFilter = {};
+  for (const [name, values] of Object.entries(query)) {
+    if (!JOURNAL_FILTERS.has(name)) throw new ApiError(400, `Unknown filter "${name}"; use ${[...JOURNAL_FILTERS].join(', ')}.`);
+    if (values.length !== 1) throw new ApiError(400, `The filter "${name}" may be given once.`);
+  }
+  const one = (name: string) => query[name]?.[0];
+  if (one('operationId') !== undefined) filter.operationId = one('operationId');
+  if (one('method') !== undefined) filter.method = one('method');
+  const status = one('status');
+  if (status !== undefined) {
+    if (!/^\d{1,3}$/.test(status)) throw new ApiError(400, `status must be a status code (0 for dropped connections), not "${status}".`);
+    filter.status = Number(status);
+  }
+  const limit = one('limit');
+  if (limit !== undefined) {
+    if (!/^[1-9]\d{0,6}$/.test(limit)) throw new ApiError(400, `limit must be a positive whole number, not "${limit}".`);
+    filter.limit = Number(limit);
+  }
+  return filter;
 }

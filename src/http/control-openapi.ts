@@ -1,0 +1,200 @@
+import { faultRuleSchema } from '../faults/rules.js';
+
+const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const error = (description: string) => json(ref('Error'), description);
+const noContent = { description: 'Done; no body.' };
+
+/**
+ * The control API under /__mock, described as OpenAPI 3.0 (served at
+ * GET /__mock/control.openapi.json). A test checks that every registered control route is here.
+ */
+export const controlOpenApi = {
+  openapi: '3.0.3',
+  info: {
+    title: 'qlik-oauth-clients-mock control API',
+    version: '1.0.0',
+    description:
+      'Drives the mock from tests: data, fault rules, scenarios, the request journal and Pact provider states. ' +
+      'JSON in and out (request bodies are parsed as JSON whatever their content type). No bearer token is needed unless the mock ' +
+      'was started with a control token. Control requests are never faulted, rate limited or journaled. Errors use the API error shape.',
+  },
+  paths: {
+    '/__mock/health': {
+      get: { operationId: 'health', summary: 'Liveness', responses: { 200: json(ref('Health'), 'The mock is up.') } },
+    },
+    '/__mock/openapi.json': {
+      get: { operationId: 'getContract', summary: 'The vendored contract of the mocked API, as is', responses: { 200: json({ type: 'object' }, 'The OpenAPI document.') } },
+    },
+    '/__mock/control.openapi.json': {
+      get: { operationId: 'getControlContract', summary: 'This document', responses: { 200: json({ type: 'object' }, 'The OpenAPI document of the control API.') } },
+    },
+    '/__mock/reset': {
+      post: {
+        operationId: 'reset',
+        summary: 'Back to how the mock started: data, identities, fault rules (with fresh counters), rate-limit counters; empties the journal',
+        responses: { 200: json(ref('ResetResult'), 'Reset.') },
+      },
+    },
+    '/__mock/state': {
+      get: { operationId: 'exportState', summary: 'Every stored client (secrets as hashes)', responses: { 200: json(ref('Snapshot'), 'The stored data.') } },
+      put: {
+        operationId: 'importState',
+        summary: 'Replace every stored client; validated, all or nothing',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('Snapshot') } } },
+        responses: { 200: json(ref('StateResult'), 'Replaced.'), 400: error('Invalid data; nothing changed.') },
+      },
+    },
+    '/__mock/faults': {
+      get: {
+        operationId: 'listFaults',
+        summary: 'The fault rules in evaluation (creation) order, with how often each fired',
+        responses: { 200: json({ type: 'object', required: ['faults'], properties: { faults: { type: 'array', items: ref('FaultRuleView') } } }, 'The rules.') },
+      },
+      post: {
+        operationId: 'createFault',
+        summary: 'Add a fault rule (evaluated after the existing ones)',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('FaultRule') } } },
+        responses: {
+          201: json(ref('FaultRuleView'), 'Created; `location` names it.'),
+          400: error('Invalid rule.'),
+          409: error('A rule with this id exists.'),
+        },
+      },
+      delete: { operationId: 'deleteFaults', summary: 'Remove every fault rule', responses: { 204: noContent } },
+    },
+    '/__mock/faults/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      get: { operationId: 'getFault', summary: 'One fault rule', responses: { 200: json(ref('FaultRuleView'), 'The rule.'), 404: error('No such rule.') } },
+      delete: { operationId: 'deleteFault', summary: 'Remove one fault rule', responses: { 204: noContent, 404: error('No such rule.') } },
+    },
+    '/__mock/scenarios': {
+      get: {
+        operationId: 'listScenarios',
+        summary: 'The scenario files (validated at start)',
+        responses: { 200: json({ type: 'object', required: ['scenarios'], properties: { scenarios: { type: 'array', items: ref('ScenarioSummary') } } }, 'The scenarios.') },
+      },
+    },
+    '/__mock/scenarios/{name}': {
+      parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+      post: {
+        operationId: 'applyScenario',
+        summary: "Apply a scenario: its data (if any) replaces the stored data; its identities, fault rules and rate limits replace the current ones",
+        responses: { 200: json(ref('ScenarioResult'), 'Applied.'), 404: error('No such scenario.') },
+      },
+    },
+    '/__mock/requests': {
+      get: {
+        operationId: 'listRequests',
+        summary: 'The request journal: the last API requests (default 1,000), newest last',
+        parameters: [
+          { name: 'operationId', in: 'query', schema: { type: 'string' } },
+          { name: 'method', in: 'query', schema: { type: 'string' } },
+          { name: 'status', in: 'query', description: '0 for dropped connections', schema: { type: 'integer' } },
+          { name: 'limit', in: 'query', description: 'Only the last N matches', schema: { type: 'integer', minimum: 1 } },
+        ],
+        responses: {
+          200: json({ type: 'object', required: ['requests'], properties: { requests: { type: 'array', items: ref('JournalEntry') } } }, 'Matching requests.'),
+          400: error('An unknown or invalid filter.'),
+        },
+      },
+      delete: { operationId: 'clearRequests', summary: 'Empty the journal', responses: { 204: noContent } },
+    },
+    '/__mock/provider-states': {
+      post: {
+        operationId: 'providerState',
+        summary: 'Pact provider states: set up or tear down a named state (idempotent)',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('ProviderStateRequest') } } },
+        responses: {
+          200: json({ type: 'object', additionalProperties: true }, 'The ids the state created, for fromProviderState (e.g. clientId, hint).'),
+          400: error('Unknown state or invalid params (4xx: verifiers do not retry).'),
+        },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['errors'],
+        properties: {
+          errors: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['code', 'title'],
+              properties: { code: { type: 'string' }, title: { type: 'string' }, detail: { type: 'string' }, status: { type: 'string' } },
+            },
+          },
+          traceId: { type: 'string' },
+        },
+      },
+      Health: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] }, clients: { type: 'integer' } } },
+      ResetResult: { type: 'object', properties: { status: { type: 'string', enum: ['reset'] }, clients: { type: 'integer' }, faults: { type: 'integer' } } },
+      StateResult: { type: 'object', properties: { clients: { type: 'integer' } } },
+      Snapshot: {
+        type: 'object',
+        required: ['version', 'clients'],
+        additionalProperties: false,
+        properties: {
+          version: { type: 'integer', enum: [1] },
+          clients: { type: 'array', items: { type: 'object', description: 'A stored client: the API view plus tenantId and secrets (hint, sha-256 hash, createdAt, createdBy).' } },
+        },
+      },
+      FaultRule: faultRuleSchema,
+      FaultRuleView: {
+        allOf: [
+          ref('FaultRule'),
+          {
+            type: 'object',
+            required: ['id', 'hits', 'remaining'],
+            properties: { hits: { type: 'integer' }, remaining: { type: 'integer', nullable: true, description: 'null: unlimited' } },
+          },
+        ],
+      },
+      ScenarioSummary: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          description: { type: 'string' },
+          data: { type: 'string', enum: ['fixtures', 'clients', 'faker', 'unchanged'] },
+          faults: { type: 'integer' },
+          rateLimits: { type: 'boolean' },
+        },
+      },
+      ScenarioResult: {
+        type: 'object',
+        properties: { scenario: { type: 'string' }, clients: { type: 'integer' }, faults: { type: 'array', items: { type: 'string' } } },
+      },
+      JournalEntry: {
+        type: 'object',
+        required: ['id', 'time', 'method', 'path', 'query', 'operationId', 'headers', 'status', 'durationMs'],
+        properties: {
+          id: { type: 'integer' },
+          time: { type: 'string', format: 'date-time' },
+          method: { type: 'string' },
+          path: { type: 'string' },
+          query: { type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
+          operationId: { type: 'string', nullable: true },
+          headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Lower-case names; authorization, proxy-authorization and cookie redacted.' },
+          body: { description: 'Parsed JSON, or text when not JSON; cut at 64 KiB.' },
+          bodyTruncated: { type: 'boolean' },
+          status: { type: 'integer', description: '0: the connection was dropped' },
+          durationMs: { type: 'number' },
+          fault: { type: 'string', description: 'The fault rule id, "prefer" or "rate-limit" that shaped the answer' },
+        },
+      },
+      ProviderStateRequest: {
+        type: 'object',
+        description: 'The current verifier body {state, params, action}, or the legacy {consumer, state | states, params} (no action: setup).',
+        properties: {
+          state: { type: 'string' },
+          states: { type: 'array', items: { type: 'string' } },
+          consumer: { type: 'string' },
+          params: { type: 'object', additionalProperties: true },
+          action: { type: 'string', enum: ['setup', 'teardown'] },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,149 @@
+import type { IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Context } from 'hono';
+import type { OpenApiOperation } from '../contract/document.js';
+import type { FaultAction } from '../faults/engine.js';
+import { parsePrefer, PreferError, type PreferFault } from '../faults/prefer.js';
+import type { MockRuntime } from '../runtime/mock-runtime.js';
+import type { AppEnv } from './app.js';
+import { bearerToken } from './auth.js';
+import { ApiError, errorBody } from './errors.js';
+
+/** Details of the error bodies of injected statuses: what the real service would plausibly say. */
+const DETAILS: Record<number, string> = {
+  400: 'The request is invalid.',
+  401: 'The access token is invalid or has expired.',
+  403: 'The caller is not allowed to perform this operation.',
+  404: 'The requested resource was not found.',
+  408: 'The request timed out.',
+  409: 'The request conflicts with the current state of the resource.',
+  500: 'An unexpected error occurred.',
+  502: 'The upstream service answered with an invalid response.',
+  503: 'The service is temporarily unavailable; try again later.',
+  504: 'The upstream service did not answer in time.',
+};
+
+/** `retry-after` of an injected 429 that does not set one: short, so consumers' retries stay fast. */
+export const DEFAULT_RETRY_AFTER = '1';
+
+/** What a `connection: "malformed-json"` rule sends by default: a list answer cut off mid-string. */
+const MALFORMED_JSON = '{"data":[{"clientId":"20ba0ecf013ffb6bf5b711761f6c39ec","clientName":"Sales Analy';
+
+/**
+ * A connection reset where there is no socket to reset (`app.request()`): the request
+ * rejects as `fetch` does on a network error.
+ */
+export class ConnectionReset extends TypeError {
+  override name = 'ConnectionReset';
+  constructor(readonly ruleId: string) {
+    super(`fetch failed: the mock reset the connection (fault rule "${ruleId}")`);
+  }
+}
+
+export interface FaultStepResult {
+  /** The forced answer; absent when the request proceeds (e.g. after a latency-only rule). */
+  response?: Response;
+  /** The rule id, `prefer` or `rate-limit`, for the journal and the logs. */
+  fault?: string;
+  /** The connection was dropped: no status was sent and the body must not be read. */
+  dropped?: boolean;
+}
+
+/**
+ * The fault and rate-limit step of an API request, before authentication: `Prefer`, then the
+ * fault rules (counted down synchronously, before any await), then the rate limit; then the
+ * delay they add. Costs one header lookup when there are no rules and no limits.
+ */
+export async function faultStep(
+  c: Context<AppEnv>,
+  runtime: MockRuntime,
+  operation: OpenApiOperation,
+  params: Record<string, string>,
+): Promise<FaultStepResult | undefined> {
+  const preferHeader = c.req.header('prefer');
+  const limit = runtime.rateLimitFor(operation);
+  if (runtime.faults.isEmpty && preferHeader === undefined && limit === undefined) return undefined;
+
+  let prefer: PreferFault | undefined;
+  try {
+    prefer = parsePrefer(preferHeader);
+  } catch (error) {
+    if (error instanceof PreferError) throw new ApiError(400, error.message);
+    throw error;
+  }
+  if (prefer?.code !== undefined) {
+    c.set('fault', 'prefer');
+    if (prefer.delayMs) await sleep(prefer.delayMs);
+    return { response: respond(c, prefer.code, {}), fault: 'prefer' };
+  }
+
+  const decision = runtime.faults.isEmpty
+    ? undefined
+    : runtime.faults.decide({ method: c.req.method, path: c.req.path, operationId: operation.operationId, params, header: (name) => c.req.header(name) });
+  const retryAfter = decision?.action || limit === undefined ? undefined : rateLimited(c, runtime, operation, limit);
+  const fault = decision?.ruleId ?? (retryAfter !== undefined ? 'rate-limit' : decision?.fired.join(','));
+  if (fault) c.set('fault', fault);
+
+  const delay = (prefer?.delayMs ?? 0) + (decision?.delayMs ?? 0);
+  if (delay > 0) await sleep(delay);
+  if (decision?.action) return { ...act(c, decision.action, decision.ruleId!), fault };
+  if (retryAfter !== undefined) {
+    const seconds = String(retryAfter);
+    return { response: c.json(errorBody(429, tooManyDetail(seconds), c.get('traceId')), 429, { 'retry-after': seconds }), fault };
+  }
+  return fault ? { fault } : undefined;
+}
+
+/** Counts the request against its identity's window for the operation's tier; the seconds to wait when over. */
+function rateLimited(c: Context<AppEnv>, runtime: MockRuntime, operation: OpenApiOperation, limit: number): number | undefined {
+  const token = bearerToken(c.req.header('authorization'));
+  if (token === undefined) return undefined; // authentication answers 401
+  const identity = runtime.identities.resolve(token);
+  return runtime.rateLimiter.hit(`${identity.userId}\u0000${identity.tenantId}\u0000${operation.tier?.tier}`, limit);
+}
+
+function act(c: Context<AppEnv>, action: FaultAction, ruleId: string): FaultStepResult {
+  switch (action.kind) {
+    case 'respond':
+      return { response: respond(c, action.status, action.headers, action.body) };
+    case 'malformed-json':
+      return {
+        response: c.body(action.body ?? MALFORMED_JSON, action.status as 200, { 'content-type': 'application/json; charset=UTF-8', ...action.headers }),
+      };
+    case 'reset':
+      return { response: resetConnection(c, ruleId), dropped: true };
+  }
+}
+
+/** An injected status: the API's error body (or the rule's own body) with the headers the status calls for. */
+function respond(c: Context<AppEnv>, status: number, ruleHeaders: Readonly<Record<string, string>>, body?: unknown): Response {
+  const headers: Record<string, string> = {};
+  const given = (name: string) => Object.keys(ruleHeaders).find((h) => h.toLowerCase() === name);
+  if (status === 429 && !given('retry-after')) headers['retry-after'] = DEFAULT_RETRY_AFTER;
+  if (status === 401 && !given('www-authenticate')) headers['www-authenticate'] = 'Bearer';
+  Object.assign(headers, ruleHeaders);
+  if (body === undefined) {
+    const retryAfter = status === 429 ? (ruleHeaders[given('retry-after') ?? ''] ?? DEFAULT_RETRY_AFTER) : undefined;
+    const detail = retryAfter !== undefined ? tooManyDetail(retryAfter) : (DETAILS[status] ?? `The service answered ${status}.`);
+    return c.json(errorBody(status, detail, c.get('traceId')), status as 400, headers);
+  }
+  if (typeof body === 'string') return c.body(body, status as 400, { 'content-type': 'text/plain; charset=UTF-8', ...headers });
+  return c.body(JSON.stringify(body), status as 400, { 'content-type': 'application/json', ...headers });
+}
+
+/** FACTS.md: "You need to wait N seconds until limit is lifted." */
+const tooManyDetail = (retryAfter: string): string =>
+  /^\d+$/.test(retryAfter) ? `You need to wait ${retryAfter} seconds until limit is lifted.` : 'The API rate limit was reached; retry later.';
+
+/**
+ * Drops the connection without an answer (TCP reset on a real socket). @hono/node-server puts
+ * the Node request in `c.env.incoming`; its `x-hono-already-sent` response header tells the
+ * server not to write anything afterwards. Without a socket (`app.request()`), rejects.
+ */
+function resetConnection(c: Context<AppEnv>, ruleId: string): Response {
+  const socket = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket;
+  if (!socket) throw new ConnectionReset(ruleId);
+  if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+  else socket.destroy();
+  return new Response(null, { headers: { 'x-hono-already-sent': 'true' } });
+}

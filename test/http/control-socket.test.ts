@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startMock, type RunningMock } from '../../src/index.js';
+import { API } from '../support/api.js';
+
+// Faults that need a real socket: a connection reset, and what a client sees over the wire.
+let mock: RunningMock | undefined;
+afterEach(async () => {
+  await mock?.close();
+  mock = undefined;
+});
+
+const auth = { authorization: 'Bearer owner-token' };
+const addRule = async (rule: unknown) => {
+  const response = await fetch(`${mock!.url}/__mock/faults`, { method: 'POST', body: JSON.stringify(rule) });
+  expect(response.status).toBe(201);
+  return response.json();
+};
+
+describe('faults over a real socket', () => {
+  it('connection "reset" drops the connection without an answer; the server keeps serving', async () => {
+    mock = await startMock();
+    const rule = await addRule({ connection: 'reset', operationId: 'readAllOAuthClientsQCC', times: 1 });
+    const error = await fetch(`${mock.url}${API}`, { headers: auth }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String((error as { cause?: { code?: string } }).cause?.code)).toMatch(/ECONNRESET|UND_ERR_SOCKET/);
+    const next = await fetch(`${mock.url}${API}`, { headers: auth });
+    expect(next.status).toBe(200);
+    const journal = await (await fetch(`${mock.url}/__mock/requests`)).json();
+    expect(journal.requests.map((r: any) => [r.status, r.fault ?? null])).toEqual([
+      [0, rule.id],
+      [200, null],
+    ]);
+  });
+
+  it('malformed JSON arrives as a JSON response that does not parse', async () => {
+    mock = await startMock();
+    await addRule({ connection: 'malformed-json' });
+    const response = await fetch(`${mock.url}${API}`, { headers: auth });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    await expect(response.json()).rejects.toThrow(SyntaxError);
+  });
+
+  it('`times` is exact under concurrent connections', async () => {
+    mock = await startMock();
+    await addRule({ status: 503, times: 9, operationId: 'readAllOAuthClientsQCC' });
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        const response = await fetch(`${mock!.url}${API}?limit=1`, { headers: auth });
+        await response.arrayBuffer();
+        return response.status;
+      }),
+    );
+    expect(statuses.filter((s) => s === 503)).toHaveLength(9);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(41);
+  });
+
+  it('Prefer: code and delay work over the wire, and the control API ignores them', async () => {
+    mock = await startMock();
+    const started = performance.now();
+    const response = await fetch(`${mock.url}${API}`, { headers: { ...auth, prefer: 'code=503, delay=80' } });
+    expect(response.status).toBe(503);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(70);
+    expect((await response.json()).errors[0].code).toBe('HTTP-503');
+    expect((await fetch(`${mock.url}/__mock/health`, { headers: { prefer: 'code=503' } })).status).toBe(200);
+  });
+});

@@ -36,10 +36,12 @@ export function parseProviderStateBody(body: unknown): ProviderStateCall[] {
   if (action !== 'setup' && action !== 'teardown') throw new ProviderStateError('action must be "setup" or "teardown".');
   if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new ProviderStateError('params must be a JSON object.');
   let names: unknown[];
-  if (state !== undefined) names = [state];
+  // An interaction without a state: verifiers send `"state": ""` (or null, or `"states": []`); nothing to do.
+  if (state === '' || state === null) names = [];
+  else if (state !== undefined) names = [state];
   else if (Array.isArray(states)) names = states;
   else throw new ProviderStateError('The body must name a "state" (or, in the legacy shape, "states").');
-  if (names.length === 0 || names.some((n) => typeof n !== 'string' || n.trim() === '')) throw new ProviderStateError('Each state must be a non-empty string.');
+  if (names.some((n) => typeof n !== 'string' || n.trim() === '')) throw new ProviderStateError('Each state must be a non-empty string.');
   return (names as string[]).map((name) => ({ state: name.trim(), params: params as Record<string, unknown>, action }));
 }
 

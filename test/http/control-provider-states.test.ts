@@ -96,6 +96,16 @@ describe('Pact provider states', () => {
     expect((await api.get(API)).status).toBe(200);
   });
 
+  it('answers a call without a state (an interaction that has none) with 200 and changes nothing', async () => {
+    const { api, control } = await controlMock();
+    for (const body of [{ action: 'setup', params: {}, state: '' }, { state: null }, { consumer: 'admin-ui', states: [] }, { action: 'teardown', params: {}, state: '' }]) {
+      const reply = await control.post('/provider-states', body);
+      expect(reply.status, JSON.stringify(body)).toBe(200);
+      expect(reply.body).toEqual({});
+    }
+    expect((await api.get(`${API}?totalResults=true`)).body.totalResults).toBe(25);
+  });
+
   it('answers an unknown state with 400 (verifiers retry 5xx), naming the known ones, and changes nothing', async () => {
     const { api, control } = await controlMock();
     const reply = await control.post('/provider-states', { state: 'a unicorn exists', params: {}, action: 'setup' });
@@ -110,6 +120,8 @@ describe('Pact provider states', () => {
     const { control } = await controlMock();
     expectError(await control.post('/provider-states', []), 400, /JSON object/);
     expectError(await control.post('/provider-states', { params: {} }), 400, /must name a "state"/);
+    expectError(await control.post('/provider-states', { states: ['no clients', ''] }), 400, /non-empty string/);
+    expectError(await control.post('/provider-states', { state: 42 }), 400, /non-empty string/);
     expectError(await control.post('/provider-states', { state: 'no clients', action: 'cleanup' }), 400, /action must be/);
     expectError(await control.post('/provider-states', { state: 'no clients', params: [] }), 400, /params must be a JSON object/);
     expectError(await control.post('/provider-states', { state: 'a web client with 6 secrets' }), 400, /params\.secrets/);

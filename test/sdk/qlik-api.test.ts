@@ -240,4 +240,25 @@ describe('@qlik/api errors from the mock: InvokeFetchError with status and the e
     expect(error.status).toBe(409);
     expect(error.data.errors[0].code).toBe('HTTP-409');
   });
+
+  it('503: injected by a fault rule (POST /__mock/faults, times 1), then the next call succeeds', async () => {
+    const rule = await fetch(`${mock.url}/__mock/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 503, operationId: 'readAllOAuthClientsQCC', times: 1 }),
+    });
+    expect(rule.status).toBe(201);
+    const error = await sdkError(getOAuthClients({ limit: 1 }, fresh));
+    expect(error.name).toBe('InvokeFetchError');
+    expect(error.status).toBe(503);
+    expect(error.data.errors[0].code).toBe('HTTP-503');
+    expect((await getOAuthClients({ limit: 1 }, fresh)).status).toBe(200);
+  });
+
+  it('503: injected per request with Prism\'s "Prefer: code=503" header through the SDK\'s options', async () => {
+    const error = await sdkError(getOAuthClients({}, { noCache: true, headers: { Prefer: 'code=503' } }));
+    expect(error.status).toBe(503);
+    expect(error.data.errors[0].code).toBe('HTTP-503');
+    expect((await getOAuthClients({}, fresh)).status).toBe(200);
+  });
 });

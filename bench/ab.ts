@@ -1,7 +1,8 @@
 /**
  * A/B one change: `node --import tsx bench/ab.ts <a/cli/main.js> <b/cli/main.js> <case> [rounds] [seconds] [clients]`.
  * Starts both builds of the mock (same data), then alternates autocannon runs A, B, A, B, …
- * so both see the same background load, and prints each round and the median B ÷ A.
+ * so both see the same background load, and prints each round and the median B ÷ A, of req/s
+ * and of the server's CPU time per request (from /proc: much less noisy on a shared machine).
  * Cases: get, list, filter, contains, create, create-file. Clients: 100 (default) or 10000.
  *
  * A build to compare against: copy `dist/` before a change (with package.json, contract/,
@@ -9,7 +10,7 @@
  */
 import autocannon, { type Request as LoadRequest } from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 
@@ -43,6 +44,18 @@ function start(main: string, tag: string): Promise<{ url: string; proc: ChildPro
   });
 }
 
+/** User + system CPU time of a process in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(proc: ChildProcess): number {
+  const fields = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
 async function requestsFor(url: string): Promise<LoadRequest[]> {
   const get = (path: string): LoadRequest => ({ method: 'GET', path, headers: AUTH });
   switch (kind) {
@@ -70,26 +83,26 @@ async function main(): Promise<void> {
   try {
     const reqA = await requestsFor(a.url);
     const reqB = await requestsFor(b.url);
-    const run = async (url: string, requests: LoadRequest[], seconds: number) => {
-      const r = await autocannon({ url, connections: 50, duration: seconds, requests });
-      if (r.non2xx || r.errors) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-      return Math.round(r.requests.average);
+    const run = async (server: { url: string; proc: ChildProcess }, requests: LoadRequest[], seconds: number) => {
+      const cpu = cpuMs(server.proc);
+      const r = await autocannon({ url: server.url, connections: 50, duration: seconds, requests });
+      if (r.non2xx || r.errors) throw new Error(`${server.url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      return { rps: Math.round(r.requests.average), cpuUs: ((cpuMs(server.proc) - cpu) * 1000) / r.requests.total };
     };
-    await run(a.url, reqA, 1);
-    await run(b.url, reqB, 1);
-    const ratios: number[] = [];
+    await run(a, reqA, 1);
+    await run(b, reqB, 1);
+    const rps: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < Number(roundsArg); i++) {
-      const [first, second] = i % 2 ? ['b', 'a'] : ['a', 'b'];
-      const got: Record<string, number> = {};
-      got[first] = await run(first === 'a' ? a.url : b.url, first === 'a' ? reqA : reqB, Number(secondsArg));
-      got[second] = await run(second === 'a' ? a.url : b.url, second === 'a' ? reqA : reqB, Number(secondsArg));
-      ratios.push(got.b / got.a);
-      console.log(`round ${i + 1}: A ${got.a} req/s, B ${got.b} req/s, B/A ${(got.b / got.a).toFixed(2)}`);
+      const order = i % 2 ? (['b', 'a'] as const) : (['a', 'b'] as const);
+      const got: Record<string, { rps: number; cpuUs: number }> = {};
+      for (const which of order) got[which] = await run(which === 'a' ? a : b, which === 'a' ? reqA : reqB, Number(secondsArg));
+      rps.push(got.b.rps / got.a.rps);
+      cpu.push(got.b.cpuUs / got.a.cpuUs);
+      const show = (x: { rps: number; cpuUs: number }) => `${x.rps} req/s ${x.cpuUs.toFixed(0)} µs CPU/req`;
+      console.log(`round ${i + 1}: A ${show(got.a)}, B ${show(got.b)}`);
     }
-    const sorted = [...ratios].sort((x, y) => x - y);
-    const mid = sorted.length >> 1;
-    const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    console.log(`${kind} (${clientsArg} clients): median B/A ${median.toFixed(2)}`);
+    console.log(`${kind} (${clientsArg} clients): median B/A req/s ${median(rps).toFixed(2)}, CPU per request ${median(cpu).toFixed(2)}`);
   } finally {
     a.proc.kill('SIGTERM');
     b.proc.kill('SIGTERM');

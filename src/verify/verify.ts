@@ -105,7 +105,7 @@ async function stateRelay(target: string, failures: Map<string, string>): Promis
           } catch {
             // keep the raw text
           }
-          failures.set(String(call.state ?? ''), `provider state "${String(call.state ?? '')}" (${String(call.action ?? 'setup')}): the mock answered ${answer.status}: ${detail}`);
+          failures.set(String(call.state ?? ''), `provider state "${String(call.state ?? '')}" could not be ${call.action === 'teardown' ? 'torn down' : 'set up'}: the mock answered ${answer.status}: ${detail}`);
         }
         res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(text);
       } catch (error) {

@@ -3,7 +3,7 @@
  * interaction; and the CLI's report and exit status.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GOOD = 'pacts/admin-frontend-qlik-oauth-clients.json';
 const BAD = 'test/pact/fixtures/asks-too-much.pact.json';
 const dir = mkdtempSync(join(tmpdir(), 'verify-'));
+const emptyDir = join(dir, 'empty');
+mkdirSync(emptyDir);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function capture() {
@@ -26,7 +28,11 @@ function capture() {
 describe('verifyPacts', () => {
   let result: VerifyResult;
   beforeAll(async () => {
-    result = await verifyPacts([join(ROOT, GOOD), join(ROOT, BAD)]);
+    // A consumer's typo in a provider state name.
+    const typo = JSON.parse(readFileSync(join(ROOT, BAD), 'utf8'));
+    typo.interactions = [{ ...typo.interactions[0], providerStates: [{ name: 'a cliet exists' }] }];
+    writeFileSync(join(dir, 'typo.json'), JSON.stringify(typo));
+    result = await verifyPacts([join(ROOT, GOOD), join(ROOT, BAD), join(dir, 'typo.json')]);
   }, 60_000);
 
   it('passes every interaction of the example pact: Pact against the mock, and the contract', () => {
@@ -56,7 +62,15 @@ describe('verifyPacts', () => {
       pact: [],
       contract: ['response 200 (readOAuthClientQCC): body $.createdByType is not a field the contract defines here'],
     });
-    expect([result.passed, result.failed]).toEqual([12, 3]);
+  });
+
+  it("reports the mock's reason when a provider state cannot be set up, not just Pact's generic message", () => {
+    const [typo] = result.files[2].interactions;
+    expect(typo.ok).toBe(false);
+    expect(typo.contract).toEqual([]);
+    expect(typo.pact).toHaveLength(1);
+    expect(typo.pact![0]).toMatch(/^provider state "a cliet exists" could not be set up: the mock answered 400: Unknown provider state "a cliet exists"\. Known states: "no clients", /);
+    expect([result.passed, result.failed]).toEqual([12, 4]);
   });
 
   it('formats one line per interaction with the reasons indented, and a summary', () => {
@@ -69,7 +83,7 @@ describe('verifyPacts', () => {
       '      contract violation: response: status 200 is not one createOAuthClientQCC returns (the contract documents 201, 400, 401, 403, 500, 503)',
     ]);
     expect(report).toContain('  ✓ a request to list web clients (given: a web client exists)');
-    expect(report.at(-1)).toBe('12 passed, 3 failed');
+    expect(report.at(-1)).toBe('12 passed, 4 failed');
   });
 });
 
@@ -79,7 +93,7 @@ describe('verifyCommand', () => {
       [[], /give at least one pact file/],
       [[join(dir, 'missing.json')], /cannot read .*missing\.json: no such file/],
       [['--bogus', GOOD], /Unknown option '--bogus'/],
-      [[dir], /no \.json files in/],
+      [[emptyDir], /no \.json files in/],
     ];
     for (const [args, message] of cases) {
       const { io, out, err } = capture();

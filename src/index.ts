@@ -1,11 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
+import { ControlClient } from './client/control-client.js';
 import { buildApp } from './http/app.js';
 import { MockRuntime, type MockOptions } from './runtime/mock-runtime.js';
 
 export type { MockOptions } from './runtime/mock-runtime.js';
 export type { Snapshot } from './store/types.js';
 export { MockRuntime } from './runtime/mock-runtime.js';
+export { ControlClient, ControlError } from './client/control-client.js';
+export type { FaultRuleInput } from './faults/rules.js';
+export type { JournalEntry } from './journal/journal.js';
 
 /** The Hono app of an in-memory mock, for `app.request()` with no socket at all. */
 export function createApp(options: MockOptions = {}) {
@@ -24,6 +28,8 @@ export interface RunningMock {
   url: string;
   port: number;
   runtime: MockRuntime;
+  /** The control API as typed methods: faults, scenarios, reset, the journal, provider states. */
+  control: ControlClient;
   close(): Promise<void>;
 }
 
@@ -38,10 +44,12 @@ export async function startMock(options: StartOptions = {}): Promise<RunningMock
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? 'localhost' : host;
+  const url = `http://${urlHost}:${port}`;
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     port,
     runtime,
+    control: new ControlClient(url, { controlToken: options.controlToken }),
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

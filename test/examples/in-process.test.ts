@@ -55,3 +55,35 @@ describe('startMock: a real port for code that calls fetch', () => {
     }
   });
 });
+
+describe('startMock().control: faults, scenarios and the journal from a test', () => {
+  let mock: RunningMock;
+  const list = () => fetch(`${mock.url}/api/core/oauth-clients`, { headers: { authorization: 'Bearer test' } });
+  beforeAll(async () => {
+    mock = await startMock({ port: 0 });
+  });
+  afterAll(() => mock.close());
+
+  it('makes the next two list calls fail with 503, then stops', async () => {
+    const rule = await mock.control.addFault({ status: 503, operationId: 'readAllOAuthClientsQCC', times: 2 });
+    expect(rule.id).toBeTruthy();
+    expect([(await list()).status, (await list()).status, (await list()).status]).toEqual([503, 503, 200]);
+    await mock.control.reset();
+  });
+
+  it('applies a scenario and asserts on what the frontend sent', async () => {
+    await mock.control.applyScenario('secret-limit-reached');
+    const clients = (await (await list()).json()).data as { clientId: string; clientSecrets?: unknown[] }[];
+    const full = clients.find((c) => c.clientSecrets?.length === 5)!;
+    await mock.control.clearRequests();
+    const response = await fetch(`${mock.url}/api/core/oauth-clients/${full.clientId}`, {
+      method: 'DELETE',
+      headers: { authorization: 'Bearer test', 'qlik-confirm-delete': full.clientId },
+    });
+    expect(response.status).toBe(204);
+    const [sent] = await mock.control.requests({ operationId: 'deleteOAuthClientQCC' });
+    expect(sent.headers['qlik-confirm-delete']).toBe(full.clientId);
+    expect(sent.headers.authorization).toBe('Bearer [REDACTED]');
+    await mock.control.reset();
+  });
+});

@@ -1,0 +1,60 @@
+import type { FaultRuleView } from '../faults/engine.js';
+import type { FaultRuleInput } from '../faults/rules.js';
+import type { JournalEntry, JournalFilter } from '../journal/journal.js';
+import type { Snapshot } from '../store/types.js';
+
+export class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`control API answered ${status}: ${JSON.stringify(body)}`);
+    this.name = 'ControlError';
+  }
+}
+
+/**
+ * The control API (`/__mock`) as typed methods, for tests that run the mock in-process
+ * (`startMock().control`) or against a container (`new ControlClient('http://localhost:8080')`).
+ */
+export class ControlClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly options: { controlToken?: string } = {},
+  ) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.options.controlToken) headers.authorization = `Bearer ${this.options.controlToken}`;
+    const response = await fetch(`${this.baseUrl}/__mock${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new ControlError(response.status, parsed);
+    return parsed as T;
+  }
+
+  health = () => this.call<{ status: string; clients: number }>('GET', '/health');
+  /** State, faults and journal back to how the mock started. */
+  reset = () => this.call<{ status: string; clients: number }>('POST', '/reset');
+  getState = () => this.call<Snapshot>('GET', '/state');
+  setState = (snapshot: Snapshot) => this.call<{ clients: number }>('PUT', '/state', snapshot);
+
+  addFault = (rule: FaultRuleInput) => this.call<FaultRuleView>('POST', '/faults', rule);
+  listFaults = async () => (await this.call<{ faults: FaultRuleView[] }>('GET', '/faults')).faults;
+  removeFault = (id: string) => this.call<void>('DELETE', `/faults/${encodeURIComponent(id)}`);
+  clearFaults = () => this.call<void>('DELETE', '/faults');
+
+  listScenarios = async () => (await this.call<{ scenarios: { name: string; description?: string }[] }>('GET', '/scenarios')).scenarios;
+  applyScenario = (name: string) => this.call<{ scenario: string; clients: number; faults: string[] }>('POST', `/scenarios/${encodeURIComponent(name)}`);
+
+  requests = async (filter: JournalFilter = {}) => {
+    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    return (await this.call<{ requests: JournalEntry[] }>('GET', `/requests${query.size ? `?${query}` : ''}`)).requests;
+  };
+  clearRequests = () => this.call<void>('DELETE', '/requests');
+
+  /** Pact-style provider state; resolves with the ids it created. */
+  providerState = (state: string, params: Record<string, unknown> = {}, action: 'setup' | 'teardown' = 'setup') =>
+    this.call<Record<string, unknown>>('POST', '/provider-states', { state, params, action });
+}

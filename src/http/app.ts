@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { DomainError, type DomainErrorKind } from '../domain/errors.js';
 import { QueryError } from '../query/errors.js';
 import type { MockRuntime } from '../runtime/mock-runtime.js';
 import { operationHandlers } from './api.js';
 import { authenticate } from './auth.js';
-import { ApiError, errorBody } from './errors.js';
+import { ApiError, errorBody, newTraceId } from './errors.js';
 import { controlRoutes } from './control.js';
 import { corsMiddleware } from './cors.js';
 import { ConnectionReset, faultStep, type FaultStepResult } from './faults.js';
@@ -30,7 +29,7 @@ export function buildApp(runtime: MockRuntime): Hono<AppEnv> {
   const handlers = operationHandlers(runtime);
 
   app.use('*', async (c, next) => {
-    c.set('traceId', randomUUID().replaceAll('-', ''));
+    c.set('traceId', newTraceId());
     await next();
   });
   const logger = requestLogger(runtime.options.logLevel ?? 'silent', runtime.options.logSink);
@@ -98,5 +97,5 @@ export function errorResponse(c: Context<AppEnv>, error: unknown): Response {
   else if (error instanceof QueryError) [status, detail] = [400, error.message];
   else console.error('[qlik-oauth-clients-mock] unexpected error:', error);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  return c.json(errorBody(status, detail, c.get('traceId') ?? randomUUID().replaceAll('-', '')), status as 400);
+  return c.json(errorBody(status, detail, c.get('traceId') ?? newTraceId()), status as 400);
 }

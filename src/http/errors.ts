@@ -1,4 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+
+const TRACE_PREFIX = randomBytes(8).toString('hex');
+let traceCounter = 0;
+
+/**
+ * A trace id: 32 lowercase hex characters, unique within the process (a random per-process
+ * prefix and a counter). Every request gets one; a random UUID each cost ~5% of a GET's CPU.
+ */
+export const newTraceId = (): string => TRACE_PREFIX + (++traceCounter).toString(16).padStart(16, '0');
 
 /** Titles the real service uses where they differ from the plain reason phrase. */
 const TITLES: Record<number, string> = { 429: 'API rate limit reached.' };

@@ -102,6 +102,9 @@ export function buildClient(
   for (const key of OPTIONAL_INPUT_FIELDS) {
     if (input[key] !== undefined) (client as unknown as Record<string, unknown>)[key] = structuredClone(input[key]);
   }
+  // Unknown members of a key are ignored like unknown members of the body: stored, they would
+  // make the data file (whose schema is closed) unloadable, and a deeply nested one broke the clone.
+  if (input.publicKeys !== undefined) client.publicKeys = input.publicKeys.map(knownJwkMembers);
   // A web client authenticates with a secret unless told otherwise.
   if (client.appType === 'web' && client.allowedAuthMethods === undefined) {
     client.allowedAuthMethods = ['client_secret'];
@@ -118,26 +121,40 @@ const OPTIONAL_INPUT_FIELDS = [
   'allowedScopes',
   'allowedGrantTypes',
   'allowedAuthMethods',
-  'publicKeys',
 ] as const satisfies readonly (keyof CreateInput)[];
+
+const JWK_FIELDS = ['kty', 'use', 'alg', 'kid', 'n', 'e', 'crv', 'x', 'y'] as const satisfies readonly (keyof Jwk)[];
+
+function knownJwkMembers(key: Jwk): Jwk {
+  const copy: Record<string, string> = {};
+  for (const field of JWK_FIELDS) if (key[field] !== undefined) copy[field] = key[field];
+  return copy as unknown as Jwk;
+}
+
+/** A string's length as JSON Schema's maxLength counts it (code points), as at creation. */
+const characters = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
 
 /** What PATCH may touch, and what value each path takes. */
 const PATCHABLE: Record<string, { field: 'clientName' | 'description' | 'allowedScopes'; required: boolean; check: (value: unknown) => string | undefined }> = {
   '/clientName': {
     field: 'clientName',
     required: true,
-    check: (v) => (typeof v !== 'string' ? 'a string' : v.trim() === '' ? 'a non-empty string' : v.length > 512 ? 'a string of at most 512 characters' : undefined),
+    check: (v) => (typeof v !== 'string' ? 'a string' : v.trim() === '' ? 'a non-empty string' : characters(v) > 512 ? 'a string of at most 512 characters' : undefined),
   },
   '/description': {
     field: 'description',
     required: false,
-    check: (v) => (typeof v !== 'string' ? 'a string' : v.length > 4096 ? 'a string of at most 4096 characters' : undefined),
+    check: (v) => (typeof v !== 'string' ? 'a string' : characters(v) > 4096 ? 'a string of at most 4096 characters' : undefined),
   },
   '/allowedScopes': {
     field: 'allowedScopes',
     required: false,
     check: (v) =>
-      !Array.isArray(v) || v.some((s) => typeof s !== 'string' || s.length > 256)
+      !Array.isArray(v) || v.some((s) => typeof s !== 'string' || characters(s) > 256)
         ? 'an array of strings of at most 256 characters'
         : new Set(v).size !== v.length
           ? 'an array without duplicates'

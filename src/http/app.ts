@@ -63,18 +63,25 @@ export function buildApp(runtime: MockRuntime): Hono<AppEnv> {
         throw new ApiError(405, `${c.req.method} is not allowed here; allowed: ${match.allow.join(', ')}.`, { allow: match.allow.join(', ') });
       }
       c.set('operationId', operationId);
-      step = await faultStep(c, runtime, match.operation, match.params);
-      response =
-        step?.response ??
-        (await handlers[match.operation.operationId]({ c, identity: authenticate(c.req.header('authorization'), runtime.identities), params: match.params }));
+      // No rules, no limits, no Prefer: the fault step costs nothing, not even a promise.
+      if (!runtime.faults.isEmpty || runtime.rateLimits !== undefined || c.req.header('prefer') !== undefined) {
+        const forced = faultStep(c, runtime, match.operation, match.params);
+        step = forced instanceof Promise ? await forced : forced;
+      }
+      if (step?.response) response = step.response;
+      else {
+        const answer = handlers[match.operation.operationId]({ c, identity: authenticate(c.req.header('authorization'), runtime.identities), params: match.params });
+        response = answer instanceof Promise ? await answer : answer;
+      }
     } catch (error) {
       if (error instanceof ConnectionReset) {
-        await recordRequest(c, runtime, { at, started, status: 0, operationId, fault: error.ruleId, dropped: true });
+        recordRequest(c, runtime, { at, started, status: 0, operationId, fault: error.ruleId, dropped: true });
         throw error;
       }
       response = errorResponse(c, error);
     }
-    await recordRequest(c, runtime, { at, started, status: step?.dropped ? 0 : response.status, operationId, fault: step?.fault, dropped: step?.dropped });
+    const recorded = recordRequest(c, runtime, { at, started, status: step?.dropped ? 0 : response.status, operationId, fault: step?.fault, dropped: step?.dropped });
+    if (recorded) await recorded;
     return response;
   });
 

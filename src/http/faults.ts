@@ -54,12 +54,12 @@ export interface FaultStepResult {
  * fault rules (counted down synchronously, before any await), then the rate limit; then the
  * delay they add. Costs one header lookup when there are no rules and no limits.
  */
-export async function faultStep(
+export function faultStep(
   c: Context<AppEnv>,
   runtime: MockRuntime,
   operation: OpenApiOperation,
   params: Record<string, string>,
-): Promise<FaultStepResult | undefined> {
+): FaultStepResult | Promise<FaultStepResult> | undefined {
   const preferHeader = c.req.header('prefer');
   const limit = runtime.rateLimitFor(operation);
   if (runtime.faults.isEmpty && preferHeader === undefined && limit === undefined) return undefined;
@@ -73,10 +73,11 @@ export async function faultStep(
   }
   if (prefer?.code !== undefined) {
     c.set('fault', 'prefer');
-    if (prefer.delayMs) await sleep(prefer.delayMs);
-    return { response: respond(c, prefer.code, {}), fault: 'prefer' };
+    const code = prefer.code;
+    return after(prefer.delayMs ?? 0, () => ({ response: respond(c, code, {}), fault: 'prefer' }));
   }
 
+  // Everything up to here is synchronous: `times` is counted down before anything awaits.
   const decision = runtime.faults.isEmpty
     ? undefined
     : runtime.faults.decide({ method: c.req.method, path: c.req.path, operationId: operation.operationId, params, header: (name) => c.req.header(name) });
@@ -85,13 +86,19 @@ export async function faultStep(
   if (fault) c.set('fault', fault);
 
   const delay = (prefer?.delayMs ?? 0) + (decision?.delayMs ?? 0);
-  if (delay > 0) await sleep(delay);
-  if (decision?.action) return { ...act(c, decision.action, decision.ruleId!), fault };
-  if (retryAfter !== undefined) {
-    const seconds = String(retryAfter);
-    return { response: c.json(errorBody(429, tooManyDetail(seconds), c.get('traceId')), 429, { 'retry-after': seconds }), fault };
-  }
-  return fault ? { fault } : undefined;
+  return after(delay, (): FaultStepResult => {
+    if (decision?.action) return { ...act(c, decision.action, decision.ruleId!), fault };
+    if (retryAfter !== undefined) {
+      const seconds = String(retryAfter);
+      return { response: c.json(errorBody(429, tooManyDetail(seconds), c.get('traceId')), 429, { 'retry-after': seconds }), fault };
+    }
+    return { fault };
+  });
+}
+
+/** `then()` now, or after `ms` milliseconds: no promise at all when there is no delay. */
+function after<T>(ms: number, then: () => T): T | Promise<T> {
+  return ms > 0 ? sleep(ms).then(then) : then();
 }
 
 /** Counts the request against its identity's window for the operation's tier; the seconds to wait when over. */

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { JournalBody } from '../journal/journal.js';
 import type { MockRuntime } from '../runtime/mock-runtime.js';
 import type { AppEnv } from './app.js';
 import { journalBody } from './body.js';
@@ -16,18 +17,26 @@ export interface Outcome {
 
 /**
  * Journals an API request with its final status. Cheap: the headers by reference, the query
- * string as received, the body only for methods that carry one (what the handler already
- * parsed, or else the unread body, capped); formatting waits until someone reads the journal.
+ * string as received; the body only for methods that carry one (what the handler already
+ * parsed, or else the unread body, capped), and only then is there a promise to wait for.
+ * Formatting waits until someone reads the journal.
  */
-export async function recordRequest(c: Context<AppEnv>, runtime: MockRuntime, outcome: Outcome): Promise<void> {
+export function recordRequest(c: Context<AppEnv>, runtime: MockRuntime, outcome: Outcome): Promise<void> | undefined {
+  const method = c.req.raw.method;
+  if (outcome.dropped || method === 'GET' || method === 'HEAD') {
+    record(c, runtime, outcome, undefined);
+    return undefined;
+  }
+  return journalBody(c.req.raw).then((body) => record(c, runtime, outcome, body));
+}
+
+function record(c: Context<AppEnv>, runtime: MockRuntime, outcome: Outcome, body: JournalBody | undefined): void {
   const request = c.req.raw;
-  const method = request.method;
-  const body = method === 'GET' || method === 'HEAD' || outcome.dropped ? undefined : await journalBody(request);
   const url = request.url;
   const q = url.indexOf('?');
   runtime.journal.record({
     at: outcome.at,
-    method,
+    method: request.method,
     path: c.req.path,
     search: q < 0 ? '' : url.slice(q + 1),
     operationId: outcome.operationId,

@@ -1,4 +1,4 @@
-import { newAjv } from '../contract/ajv.js';
+import { sharedAjv } from '../contract/ajv.js';
 import { describeSchemaError as describeError } from '../contract/validators.js';
 
 /** The longest latency a rule or `Prefer: delay=` may add: one minute. */
@@ -73,7 +73,7 @@ export const faultRuleSchema = {
   },
 } as const;
 
-const validateShape = newAjv({ allErrors: false, strict: true }).compile(faultRuleSchema);
+const validateShape = sharedAjv().compile(faultRuleSchema);
 
 /** Headers a rule may not set: the server computes them, and a wrong one breaks the connection. */
 const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer']);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newAjv } from '../contract/ajv.js';
+import { sharedAjv } from '../contract/ajv.js';
 import type { Identity } from '../domain/types.js';
 import { parseSnapshot } from '../store/snapshot.js';
 import type { Snapshot } from '../store/types.js';
@@ -50,7 +50,7 @@ const identity = {
 const SAFE_KEY = { not: { enum: ['__proto__', 'constructor', 'prototype'] } } as const;
 
 /** The parts of a scenario file that JSON Schema describes well; `data` and `faults` are checked in code for clearer messages. */
-const validateFile = newAjv({ allErrors: false, strict: true }).compile({
+const validateFile = sharedAjv().compile({
   type: 'object',
   additionalProperties: false,
   required: ['description'],
@@ -71,14 +71,14 @@ const validateFile = newAjv({ allErrors: false, strict: true }).compile({
   },
 });
 
-const validateRateLimits = newAjv({ allErrors: false, strict: true }).compile({
+const validateRateLimits = sharedAjv().compile({
   type: 'object',
   additionalProperties: false,
   required: ['tiers'],
   properties: { tiers: { type: 'object', propertyNames: { pattern: '^[0-9]+$' }, additionalProperties: { type: 'integer', minimum: 1 } } },
 });
 
-const validateFaker = newAjv({ allErrors: false, strict: true }).compile({
+const validateFaker = sharedAjv().compile({
   type: 'object',
   additionalProperties: false,
   required: ['count'],

@@ -1,4 +1,4 @@
-import { newAjv } from '../contract/ajv.js';
+import { sharedAjv } from '../contract/ajv.js';
 import { APP_TYPES } from '../domain/types.js';
 import { describeSchemaError } from '../contract/validators.js';
 import type { Snapshot } from './types.js';
@@ -75,7 +75,7 @@ const storedClientSchema = {
   },
 } as const;
 
-const validateSnapshot = newAjv({ allErrors: false, strict: true }).compile({
+const validateSnapshot = sharedAjv().compile({
   type: 'object',
   additionalProperties: false,
   required: ['version', 'clients'],

@@ -24,7 +24,8 @@ export function requestLogger(level: LogLevel, sink: LogSink = (line) => process
       level: c.res.status >= 500 ? 'error' : 'info',
       method: c.req.method,
       path: c.req.path,
-      status: c.res.status,
+      // A reset connection sent nothing: its marker response is not a status.
+      status: c.res.headers.has('x-hono-already-sent') ? 0 : c.res.status,
       durationMs: Math.round((performance.now() - started) * 100) / 100,
     };
     const operationId = c.get('operationId');

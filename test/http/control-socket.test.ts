@@ -35,6 +35,15 @@ describe('faults over a real socket', () => {
     ]);
   });
 
+  it('logs a reset connection with status 0 and the rule that dropped it', async () => {
+    const lines: string[] = [];
+    mock = await startMock({ logLevel: 'info', logSink: (line) => lines.push(line) });
+    const rule = await addRule({ connection: 'reset', operationId: 'readAllOAuthClientsQCC', times: 1 });
+    await fetch(`${mock.url}${API}`, { headers: auth }).catch(() => undefined);
+    const entry = lines.map((l) => JSON.parse(l)).find((e) => e.operationId === 'readAllOAuthClientsQCC');
+    expect(entry).toMatchObject({ status: 0, fault: rule.id });
+  });
+
   it('malformed JSON arrives as a JSON response that does not parse', async () => {
     mock = await startMock();
     await addRule({ connection: 'malformed-json' });

@@ -11,7 +11,11 @@ const JSON_TYPES = /^application\/(?:[\w.+-]+\+)?json$/i;
  */
 export async function readJsonBody(request: Request): Promise<unknown> {
   const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (declared !== null && Number(declared) > MAX_BODY_BYTES) {
+    // Journaled unread: reading it for the journal would hold the 413 until the body arrives.
+    captured.set(request, { text: '', truncated: true });
+    throw tooLarge();
+  }
   const bytes = await readCapped(request);
   if (bytes.length === 0) throw new ApiError(400, 'A JSON request body is required.');
   let parsed: unknown;
@@ -46,13 +50,40 @@ export async function journalBody(request: Request): Promise<JournalBody | undef
   if (bytes.length === 0) return undefined;
   if (bytes.length <= JOURNAL_BODY_LIMIT) {
     try {
-      return { json: JSON.parse(Buffer.from(bytes).toString('utf8')) };
+      const text = Buffer.from(bytes).toString('utf8');
+      if (nestingWithin(text, MAX_JSON_DEPTH)) return { json: JSON.parse(text) };
     } catch {
       // not JSON: kept as text
     }
   }
   return asText(bytes);
 }
+
+/**
+ * JSON bodies may nest arrays and objects this deep (the contract needs 4). Deeper ones are
+ * refused before parsing: what runs after the parser (validation, structuredClone, the
+ * journal's JSON.stringify) recurses and would overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether JSON text nests arrays and objects at most `max` deep; a linear scan that skips strings. */
+export function nestingWithin(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return false;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return true;
+}
+
+export const tooDeep = () => new ApiError(400, `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`);
 
 /** A body that is not journaled as JSON: its text, cut at JOURNAL_BODY_LIMIT bytes. */
 function asText(bytes: Uint8Array): JournalBody {
@@ -72,6 +103,7 @@ function parseJsonBytes(request: Request, bytes: Uint8Array): unknown {
   } catch {
     throw new ApiError(400, 'The request body is not valid UTF-8.');
   }
+  if (!nestingWithin(text, MAX_JSON_DEPTH)) throw tooDeep();
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -6,6 +6,7 @@ import type { MockRuntime } from '../runtime/mock-runtime.js';
 import { parseSnapshot } from '../store/snapshot.js';
 import type { AppEnv } from './app.js';
 import { controlOpenApi } from './control-openapi.js';
+import { MAX_JSON_DEPTH, nestingWithin, tooDeep } from './body.js';
 import { ApiError } from './errors.js';
 
 const JOURNAL_FILTERS = new Set(['operationId', 'method', 'status', 'limit']);
@@ -117,6 +118,7 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
 async function readJson(c: Context<AppEnv>): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === '') throw new ApiError(400, 'A JSON request body is required.');
+  if (!nestingWithin(text, MAX_JSON_DEPTH)) throw tooDeep();
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -1,0 +1,248 @@
+/**
+ * Every bad input tried against the mock, with the status it must get. The source of truth
+ * for docs/bad-input.md (bad-input.test.ts checks that the document lists every case with its
+ * status). Add a case here, run the test, and add its row to the document.
+ *
+ * `app` cases run in process (app.request); `socket` cases need a real socket, because what
+ * they test happens in Node's HTTP parser or while a body is still arriving.
+ */
+const API = '/api/core/oauth-clients';
+/** A web client of the default tenant in the fixtures. */
+export const FIXTURE_ID = '20ba0ecf013ffb6bf5b711761f6c39ec';
+const ITEM = `${API}/${FIXTURE_ID}`;
+const JSON_TYPE = { 'content-type': 'application/json' };
+const MiB = 1024 * 1024;
+
+const web = (extra: Record<string, unknown> = {}) => JSON.stringify({ appType: 'web', clientName: 'Bad input test', ...extra });
+const replace = (path: string, value: unknown) => JSON.stringify([{ op: 'replace', path, value }]);
+/** A valid create body padded with spaces to exactly `size` bytes. */
+const padded = (size: number) => {
+  const body = web();
+  return body.slice(0, -1) + ' '.repeat(size - Buffer.byteLength(body)) + '}';
+};
+const nested = (depth: number, inner = '1') => '['.repeat(depth) + inner + ']'.repeat(depth);
+const filter = (text: string) => `${API}?filter=${encodeURIComponent(text)}`;
+
+export type Bullet =
+  | 'body size'
+  | 'content type'
+  | 'malformed JSON'
+  | 'top-level type'
+  | 'maxLength'
+  | 'unicode and control characters'
+  | 'prototype pollution'
+  | 'filters'
+  | 'limit'
+  | 'repeated parameters'
+  | 'paths'
+  | 'headers'
+  | 'methods';
+
+export interface AppCase {
+  name: string;
+  bullet: Bullet;
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  /** Bearer token; null sends no Authorization header. Default: the owner. */
+  token?: string | null;
+  expectStatus: number;
+  /** What the answer means, for the document. */
+  note?: string;
+}
+
+export const APP_CASES: AppCase[] = [
+  // --- body size --------------------------------------------------------------------------
+  { name: 'create body of 1 MiB + 1 byte', bullet: 'body size', method: 'POST', path: API, headers: JSON_TYPE, body: padded(MiB + 1), expectStatus: 413 },
+  { name: 'create body of exactly 1 MiB', bullet: 'body size', method: 'POST', path: API, headers: JSON_TYPE, body: padded(MiB), expectStatus: 201, note: 'the limit is inclusive' },
+  { name: 'patch body of 5 MiB', bullet: 'body size', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: replace('/description', 'x'.repeat(5 * MiB)), expectStatus: 413 },
+  {
+    name: 'patch of 10,000 operations (under 1 MiB)',
+    bullet: 'body size',
+    method: 'PATCH',
+    path: ITEM,
+    headers: JSON_TYPE,
+    body: JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ op: 'replace', path: '/description', value: `d${i}` }))),
+    expectStatus: 204,
+  },
+  { name: 'body too large on an operation without a body (create secret)', bullet: 'body size', method: 'POST', path: `${ITEM}/client-secrets`, headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(2 * MiB), expectStatus: 201, note: 'the body is never read' },
+
+  // --- content type -----------------------------------------------------------------------
+  { name: 'create with text/plain', bullet: 'content type', method: 'POST', path: API, headers: { 'content-type': 'text/plain' }, body: web(), expectStatus: 415 },
+  { name: 'create without a content type', bullet: 'content type', method: 'POST', path: API, body: web(), expectStatus: 415 },
+  { name: 'create with application/x-www-form-urlencoded', bullet: 'content type', method: 'POST', path: API, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'appType=web&clientName=x', expectStatus: 415 },
+  { name: 'create with multipart/form-data', bullet: 'content type', method: 'POST', path: API, headers: { 'content-type': 'multipart/form-data; boundary=b' }, body: '--b\r\n\r\nx\r\n--b--', expectStatus: 415 },
+  { name: 'create with text/json', bullet: 'content type', method: 'POST', path: API, headers: { 'content-type': 'text/json' }, body: web(), expectStatus: 415 },
+  { name: 'create with application/jsonx', bullet: 'content type', method: 'POST', path: API, headers: { 'content-type': 'application/jsonx' }, body: web(), expectStatus: 415 },
+  { name: 'create with an empty content type', bullet: 'content type', method: 'POST', path: API, headers: { 'content-type': '' }, body: web(), expectStatus: 415 },
+  { name: 'create with application/json; charset=utf-8', bullet: 'content type', method: 'POST', path: API, headers: { 'content-type': 'application/json; charset=utf-8' }, body: web(), expectStatus: 201 },
+  { name: 'create with APPLICATION/JSON (case-insensitive)', bullet: 'content type', method: 'POST', path: API, headers: { 'content-type': 'APPLICATION/JSON' }, body: web(), expectStatus: 201 },
+  { name: 'create with a +json type (application/vnd.api+json)', bullet: 'content type', method: 'POST', path: API, headers: { 'content-type': 'application/vnd.api+json' }, body: web(), expectStatus: 201 },
+  { name: 'patch with text/plain', bullet: 'content type', method: 'PATCH', path: ITEM, headers: { 'content-type': 'text/plain' }, body: replace('/clientName', 'x'), expectStatus: 415 },
+  { name: 'patch without a content type', bullet: 'content type', method: 'PATCH', path: ITEM, body: replace('/clientName', 'x'), expectStatus: 415 },
+  { name: 'patch with application/json-patch+json', bullet: 'content type', method: 'PATCH', path: ITEM, headers: { 'content-type': 'application/json-patch+json' }, body: replace('/clientName', 'x'), expectStatus: 204 },
+  { name: 'create secret without a body or content type', bullet: 'content type', method: 'POST', path: `${ITEM}/client-secrets`, expectStatus: 201 },
+  { name: 'create secret with a text/plain body', bullet: 'content type', method: 'POST', path: `${ITEM}/client-secrets`, headers: { 'content-type': 'text/plain' }, body: 'please', expectStatus: 201 },
+  { name: 'create secret with a body and no content type', bullet: 'content type', method: 'POST', path: `${ITEM}/client-secrets`, body: '{}', expectStatus: 201 },
+  { name: 'delete with a stray text/plain body', bullet: 'content type', method: 'DELETE', path: ITEM, headers: { 'content-type': 'text/plain', 'qlik-confirm-delete': FIXTURE_ID }, body: 'bye', expectStatus: 204 },
+
+  // --- malformed JSON ---------------------------------------------------------------------
+  { name: 'empty body with a JSON content type', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: '', expectStatus: 400 },
+  { name: 'whitespace-only body', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: ' \n\t ', expectStatus: 400 },
+  { name: 'unterminated object', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: '{"appType":"web",', expectStatus: 400 },
+  { name: 'trailing comma', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: '{"appType":"web","clientName":"x",}', expectStatus: 400 },
+  { name: 'single quotes', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: "{'appType':'web','clientName':'x'}", expectStatus: 400 },
+  { name: 'NaN literal', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: 'NaN', expectStatus: 400 },
+  { name: 'two JSON documents', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: `${web()} ${web()}`, expectStatus: 400 },
+  { name: 'invalid UTF-8 bytes', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: new Uint8Array([...Buffer.from('{"appType":"web","clientName":"'), 0xc3, 0x28, ...Buffer.from('"}')]), expectStatus: 400 },
+  { name: 'UTF-16 encoded body', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: new Uint8Array(Buffer.from(web(), 'utf16le')), expectStatus: 400 },
+  { name: 'UTF-8 byte order mark before valid JSON', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: `\uFEFF${web()}`, expectStatus: 201, note: 'the BOM is ignored (RFC 8259 §8.1 allows it)' },
+  { name: 'duplicate keys', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: '{"appType":"web","clientName":"first","clientName":"second"}', expectStatus: 201, note: 'the last one wins, as in JSON.parse' },
+  { name: 'JSON nested 100,000 levels deep (in an unknown member)', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: web().slice(0, -1) + `,"extra":${nested(100_000)}}`, expectStatus: 400, note: 'more than 64 levels is refused before anything walks it' },
+  { name: 'JSON nested 64 levels deep (in an unknown member)', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: web().slice(0, -1) + `,"extra":${nested(63)}}`, expectStatus: 201, note: 'the limit is inclusive; unknown members are ignored' },
+  { name: 'JSON nested deeply inside a public key', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: web({ allowedAuthMethods: ['private_key_jwt'], publicKeys: [{ kty: 'RSA', use: 'sig', alg: 'RS256', kid: 'k', n: 'AQAB', e: 'AQAB', x5c: 'PLACEHOLDER' }] }).replace('"PLACEHOLDER"', nested(20_000)), expectStatus: 400 },
+  { name: 'unauthenticated create nested 30,000 levels deep', bullet: 'malformed JSON', method: 'POST', path: API, headers: JSON_TYPE, body: nested(30_000), token: null, expectStatus: 401, note: 'journaled as text: GET /__mock/requests still answers' },
+  { name: 'patch nested 100,000 levels deep', bullet: 'malformed JSON', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: nested(100_000), expectStatus: 400 },
+
+  // --- wrong type at the top level --------------------------------------------------------
+  { name: 'create with an array', bullet: 'top-level type', method: 'POST', path: API, headers: JSON_TYPE, body: `[${web()}]`, expectStatus: 400 },
+  { name: 'create with a string', bullet: 'top-level type', method: 'POST', path: API, headers: JSON_TYPE, body: JSON.stringify(web()), expectStatus: 400 },
+  { name: 'create with a number', bullet: 'top-level type', method: 'POST', path: API, headers: JSON_TYPE, body: '42', expectStatus: 400 },
+  { name: 'create with null', bullet: 'top-level type', method: 'POST', path: API, headers: JSON_TYPE, body: 'null', expectStatus: 400 },
+  { name: 'create with true', bullet: 'top-level type', method: 'POST', path: API, headers: JSON_TYPE, body: 'true', expectStatus: 400 },
+  { name: 'patch with an object', bullet: 'top-level type', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: '{"op":"replace","path":"/clientName","value":"x"}', expectStatus: 400 },
+  { name: 'patch with a string', bullet: 'top-level type', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: '"replace"', expectStatus: 400 },
+  { name: 'patch with null', bullet: 'top-level type', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: 'null', expectStatus: 400 },
+  { name: 'patch with an array of null', bullet: 'top-level type', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: '[null]', expectStatus: 400 },
+  { name: 'patch with an array of arrays', bullet: 'top-level type', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: '[[]]', expectStatus: 400 },
+  { name: 'patch with an empty array', bullet: 'top-level type', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: '[]', expectStatus: 204, note: 'changes nothing (README)' },
+
+  // --- strings far over maxLength ---------------------------------------------------------
+  { name: 'clientName of 100,000 characters', bullet: 'maxLength', method: 'POST', path: API, headers: JSON_TYPE, body: web({ clientName: 'n'.repeat(100_000) }), expectStatus: 400 },
+  { name: 'clientName of 513 characters', bullet: 'maxLength', method: 'POST', path: API, headers: JSON_TYPE, body: web({ clientName: 'n'.repeat(513) }), expectStatus: 400 },
+  { name: 'clientName of 512 characters', bullet: 'maxLength', method: 'POST', path: API, headers: JSON_TYPE, body: web({ clientName: 'n'.repeat(512) }), expectStatus: 201 },
+  { name: 'clientName of 512 emoji (1,024 UTF-16 units)', bullet: 'maxLength', method: 'POST', path: API, headers: JSON_TYPE, body: web({ clientName: '😀'.repeat(512) }), expectStatus: 201, note: 'maxLength counts characters (code points)' },
+  { name: 'clientName of 513 emoji', bullet: 'maxLength', method: 'POST', path: API, headers: JSON_TYPE, body: web({ clientName: '😀'.repeat(513) }), expectStatus: 400 },
+  { name: 'description of 100,000 characters', bullet: 'maxLength', method: 'POST', path: API, headers: JSON_TYPE, body: web({ description: 'd'.repeat(100_000) }), expectStatus: 400 },
+  { name: 'logoUri of 3,000 characters', bullet: 'maxLength', method: 'POST', path: API, headers: JSON_TYPE, body: web({ logoUri: `https://x.example.com/${'l'.repeat(3000)}` }), expectStatus: 400 },
+  { name: 'redirect URI of 10,000 characters', bullet: 'maxLength', method: 'POST', path: API, headers: JSON_TYPE, body: web({ redirectUris: [`https://x.example.com/${'r'.repeat(10_000)}`] }), expectStatus: 400 },
+  { name: 'scope of 300 characters', bullet: 'maxLength', method: 'POST', path: API, headers: JSON_TYPE, body: web({ allowedScopes: ['s'.repeat(300)] }), expectStatus: 400 },
+  { name: 'patch clientName to 100,000 characters', bullet: 'maxLength', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: replace('/clientName', 'n'.repeat(100_000)), expectStatus: 400 },
+  { name: 'patch clientName to 512 emoji', bullet: 'maxLength', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: replace('/clientName', '😀'.repeat(512)), expectStatus: 204, note: 'as at creation' },
+  { name: 'patch description to 4,097 characters', bullet: 'maxLength', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: replace('/description', 'd'.repeat(4097)), expectStatus: 400 },
+  { name: 'patch a scope of 257 characters', bullet: 'maxLength', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: replace('/allowedScopes', ['s'.repeat(257)]), expectStatus: 400 },
+  { name: 'client id of 10,000 characters in the path', bullet: 'maxLength', method: 'GET', path: `${API}/${'a'.repeat(10_000)}`, expectStatus: 404 },
+  { name: 'cursor of 10,000 characters', bullet: 'maxLength', method: 'GET', path: `${API}?next=${'a'.repeat(10_000)}`, expectStatus: 400 },
+
+  // --- Unicode and control characters -----------------------------------------------------
+  { name: 'emoji, right-to-left and combining characters', bullet: 'unicode and control characters', method: 'POST', path: API, headers: JSON_TYPE, body: web({ clientName: '🚀 שלום مرحبا e\u0301 👩‍👩‍👧', description: '\u202Eevil\u202C ‮ 𝕏 ﷽' }), expectStatus: 201, note: 'stored and returned byte for byte (see the round-trip test)' },
+  { name: 'escaped control characters (\\u0000, \\u001f, \\u007f) in a string', bullet: 'unicode and control characters', method: 'POST', path: API, headers: JSON_TYPE, body: web({ clientName: 'a\u0000b\u001fc\u007fd\u0007' }), expectStatus: 201, note: 'JSON allows them escaped: stored as given' },
+  { name: 'a raw (unescaped) control character inside a string', bullet: 'unicode and control characters', method: 'POST', path: API, headers: JSON_TYPE, body: '{"appType":"web","clientName":"a\u0001b"}', expectStatus: 400, note: 'not JSON' },
+  { name: 'a raw newline inside a string', bullet: 'unicode and control characters', method: 'POST', path: API, headers: JSON_TYPE, body: '{"appType":"web","clientName":"a\nb"}', expectStatus: 400 },
+  { name: 'clientName of only whitespace control characters', bullet: 'unicode and control characters', method: 'POST', path: API, headers: JSON_TYPE, body: web({ clientName: '\t\n\r ' }), expectStatus: 400, note: 'blank' },
+  { name: 'a lone surrogate (\\ud800) in a string', bullet: 'unicode and control characters', method: 'POST', path: API, headers: JSON_TYPE, body: web({ clientName: 'lone \ud800 surrogate' }), expectStatus: 201, note: 'valid JSON; returned escaped' },
+  { name: 'control characters in a filter value', bullet: 'unicode and control characters', method: 'GET', path: filter('clientName co "\\u0000\\u0007"'), expectStatus: 200 },
+  { name: 'a raw control character in a filter', bullet: 'unicode and control characters', method: 'GET', path: filter('clientName eq "a\u0001"'), expectStatus: 400 },
+
+  // --- prototype pollution ----------------------------------------------------------------
+  { name: 'create with __proto__ and constructor.prototype members', bullet: 'prototype pollution', method: 'POST', path: API, headers: JSON_TYPE, body: `{"__proto__":{"polluted":"yes","appType":"spa"},"constructor":{"prototype":{"polluted":"yes"}},${web().slice(1)}`, expectStatus: 201, note: 'ignored like any unknown member' },
+  { name: 'create with __proto__ inside connectionConfig', bullet: 'prototype pollution', method: 'POST', path: API, headers: JSON_TYPE, body: web({ connectionConfig: JSON.parse('{"__proto__":{"consentMethod":"trusted"}}') }), expectStatus: 201, note: 'consentMethod stays "required"' },
+  { name: 'create with __proto__ inside a public key', bullet: 'prototype pollution', method: 'POST', path: API, headers: JSON_TYPE, body: web({ allowedAuthMethods: ['private_key_jwt'], publicKeys: [JSON.parse('{"kty":"RSA","use":"sig","alg":"RS256","kid":"k","n":"AQAB","e":"AQAB","__proto__":{"polluted":"yes"}}')] }), expectStatus: 201, note: 'unknown key members are dropped' },
+  { name: 'patch path /__proto__', bullet: 'prototype pollution', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: replace('/__proto__', 'x'), expectStatus: 400 },
+  { name: 'patch path /constructor/prototype', bullet: 'prototype pollution', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: replace('/constructor/prototype', 'x'), expectStatus: 400 },
+  { name: 'patch operation with a __proto__ member', bullet: 'prototype pollution', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: '[{"op":"replace","path":"/clientName","value":"safe","__proto__":{"path":"/clientId"}}]', expectStatus: 204, note: 'the member is ignored; only clientName changes' },
+  { name: 'patch value that is an object with __proto__', bullet: 'prototype pollution', method: 'PATCH', path: ITEM, headers: JSON_TYPE, body: '[{"op":"replace","path":"/description","value":{"__proto__":{"polluted":"yes"}}}]', expectStatus: 400 },
+  { name: 'PUT /__mock/state with a top-level __proto__', bullet: 'prototype pollution', method: 'PUT', path: '/__mock/state', headers: JSON_TYPE, body: '{"version":1,"clients":[],"__proto__":{"polluted":"yes"}}', expectStatus: 400 },
+  { name: 'PUT /__mock/state with __proto__ in a client', bullet: 'prototype pollution', method: 'PUT', path: '/__mock/state', headers: JSON_TYPE, body: '{"version":1,"clients":[{"__proto__":{"polluted":"yes"}}]}', expectStatus: 400 },
+  { name: 'PUT /__mock/state with constructor.prototype', bullet: 'prototype pollution', method: 'PUT', path: '/__mock/state', headers: JSON_TYPE, body: '{"version":1,"clients":[],"constructor":{"prototype":{"polluted":"yes"}}}', expectStatus: 400 },
+  { name: 'PUT /__mock/state nested 100,000 levels deep', bullet: 'prototype pollution', method: 'PUT', path: '/__mock/state', headers: JSON_TYPE, body: `{"version":1,"clients":${nested(100_000)}}`, expectStatus: 400 },
+  { name: 'POST /__mock/faults with a __proto__ member', bullet: 'prototype pollution', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: '{"status":503,"__proto__":{"polluted":"yes"}}', expectStatus: 400 },
+  { name: 'POST /__mock/faults with a body nested 100,000 levels deep', bullet: 'prototype pollution', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: `{"status":503,"operationId":"readOAuthClientQCC","body":${nested(100_000)}}`, expectStatus: 400 },
+  { name: 'POST /__mock/provider-states with __proto__ in params', bullet: 'prototype pollution', method: 'POST', path: '/__mock/provider-states', headers: JSON_TYPE, body: '{"state":"a client exists","params":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}}', expectStatus: 200 },
+  { name: 'query parameters named __proto__ and constructor', bullet: 'prototype pollution', method: 'GET', path: `${API}?__proto__=x&constructor=y&__proto__[polluted]=yes`, expectStatus: 200, note: 'unknown parameters are ignored' },
+  { name: 'a header named __proto__', bullet: 'prototype pollution', method: 'GET', path: ITEM, headers: { ['__proto__']: 'polluted' }, expectStatus: 200 },
+
+  // --- filters ----------------------------------------------------------------------------
+  { name: 'filter of 4,096 characters', bullet: 'filters', method: 'GET', path: filter(`clientName eq "${'a'.repeat(4080)}"`), expectStatus: 200, note: 'the longest allowed' },
+  { name: 'filter of 4,097 characters', bullet: 'filters', method: 'GET', path: filter(`clientName eq "${'a'.repeat(4081)}"`), expectStatus: 400 },
+  { name: 'filter of 1,000,000 characters', bullet: 'filters', method: 'GET', path: filter(`clientName eq "${'a'.repeat(1_000_000)}"`), expectStatus: 400 },
+  { name: 'filter nested 33 levels', bullet: 'filters', method: 'GET', path: filter(`${'('.repeat(33)}clientName pr${')'.repeat(33)}`), expectStatus: 400 },
+  { name: 'filter nested 32 levels', bullet: 'filters', method: 'GET', path: filter(`${'('.repeat(32)}clientName pr${')'.repeat(32)}`), expectStatus: 200, note: 'the deepest allowed' },
+  { name: 'filter nested 2,000 levels (within 4,096 characters)', bullet: 'filters', method: 'GET', path: filter(`${'('.repeat(2000)}clientName pr${')'.repeat(2000)}`), expectStatus: 400 },
+  { name: 'filter of 400 nested "not ("', bullet: 'filters', method: 'GET', path: filter(`${'not ('.repeat(400)}clientName pr${')'.repeat(400)}`), expectStatus: 400 },
+  { name: 'filter nested 100,000 levels', bullet: 'filters', method: 'GET', path: filter(`${'('.repeat(100_000)}clientName pr${')'.repeat(100_000)}`), expectStatus: 400 },
+  { name: 'filter of 200 "or" clauses', bullet: 'filters', method: 'GET', path: filter(Array.from({ length: 200 }, (_, i) => `clientId eq "${i}"`).join(' or ')), expectStatus: 200 },
+  { name: 'filter that is only parentheses', bullet: 'filters', method: 'GET', path: filter('((()))'), expectStatus: 400 },
+  { name: 'filter on an attribute that is not filterable', bullet: 'filters', method: 'GET', path: filter('clientSecret eq "x"'), expectStatus: 400 },
+  { name: 'empty filter', bullet: 'filters', method: 'GET', path: `${API}?filter=`, expectStatus: 400 },
+
+  // --- limit ------------------------------------------------------------------------------
+  { name: 'limit=1000000', bullet: 'limit', method: 'GET', path: `${API}?limit=1000000`, expectStatus: 400 },
+  { name: 'limit=99999999999999999999999', bullet: 'limit', method: 'GET', path: `${API}?limit=99999999999999999999999`, expectStatus: 400 },
+  { name: 'limit=1e309 (Infinity)', bullet: 'limit', method: 'GET', path: `${API}?limit=1e309`, expectStatus: 400 },
+  { name: 'limit=-1', bullet: 'limit', method: 'GET', path: `${API}?limit=-1`, expectStatus: 400 },
+  { name: 'limit=0', bullet: 'limit', method: 'GET', path: `${API}?limit=0`, expectStatus: 400 },
+  { name: 'limit=101', bullet: 'limit', method: 'GET', path: `${API}?limit=101`, expectStatus: 400 },
+  { name: 'limit=100', bullet: 'limit', method: 'GET', path: `${API}?limit=100`, expectStatus: 200 },
+  { name: 'limit=2.5', bullet: 'limit', method: 'GET', path: `${API}?limit=2.5`, expectStatus: 400 },
+  { name: 'limit=0x10', bullet: 'limit', method: 'GET', path: `${API}?limit=0x10`, expectStatus: 400 },
+  { name: 'limit=1e1', bullet: 'limit', method: 'GET', path: `${API}?limit=1e1`, expectStatus: 400 },
+  { name: 'limit=NaN', bullet: 'limit', method: 'GET', path: `${API}?limit=NaN`, expectStatus: 400 },
+
+  // --- repeated parameters ----------------------------------------------------------------
+  { name: 'limit twice', bullet: 'repeated parameters', method: 'GET', path: `${API}?limit=1&limit=2`, expectStatus: 400 },
+  { name: 'filter twice', bullet: 'repeated parameters', method: 'GET', path: `${API}?filter=clientName+pr&filter=appType+pr`, expectStatus: 400 },
+  { name: 'sort twice', bullet: 'repeated parameters', method: 'GET', path: `${API}?sort=-clientId&sort=-clientId`, expectStatus: 400 },
+  { name: 'totalResults twice', bullet: 'repeated parameters', method: 'GET', path: `${API}?totalResults=true&totalResults=true`, expectStatus: 400 },
+  { name: 'next twice', bullet: 'repeated parameters', method: 'GET', path: `${API}?next=a&next=b`, expectStatus: 400 },
+  { name: 'next and prev together', bullet: 'repeated parameters', method: 'GET', path: `${API}?next=a&prev=b`, expectStatus: 400 },
+  { name: 'an unknown parameter, 1,000 times', bullet: 'repeated parameters', method: 'GET', path: `${API}?${'page=1&'.repeat(1000)}limit=1`, expectStatus: 200, note: 'unknown parameters are ignored' },
+
+  // --- paths ------------------------------------------------------------------------------
+  { name: 'encoded slash in the id (a%2Fb)', bullet: 'paths', method: 'GET', path: `${API}/a%2Fb`, expectStatus: 404, note: 'the id "a/b" does not exist' },
+  { name: 'encoded slash in the id, create secret', bullet: 'paths', method: 'POST', path: `${API}/a%2Fb/client-secrets`, expectStatus: 404 },
+  { name: 'encoded slash in the id, delete confirmed with the decoded id', bullet: 'paths', method: 'DELETE', path: `${API}/a%2Fb`, headers: { 'qlik-confirm-delete': 'a/b' }, expectStatus: 404 },
+  { name: 'encoded slashes and dots in the id (%2F%2E%2E%2F)', bullet: 'paths', method: 'GET', path: `${API}/%2F%2E%2E%2F`, expectStatus: 404 },
+  { name: 'encoded dot-dot segment (%2e%2e)', bullet: 'paths', method: 'GET', path: `${API}/%2e%2e`, expectStatus: 404, note: 'the URL parser resolves it to /api/core/: no route' },
+  { name: 'dot-dot segment back to the collection', bullet: 'paths', method: 'GET', path: `${API}/x/../../oauth-clients`, expectStatus: 200, note: 'resolved by the URL parser to the collection' },
+  { name: 'encoded slash in a secret hint', bullet: 'paths', method: 'DELETE', path: `${ITEM}/client-secrets/..%2F..%2F`, expectStatus: 404 },
+  { name: 'NUL byte in the id (%00)', bullet: 'paths', method: 'GET', path: `${API}/%00`, expectStatus: 404 },
+  { name: 'broken percent-encoding (%E0%A4%A)', bullet: 'paths', method: 'GET', path: `${API}/%E0%A4%A`, expectStatus: 404 },
+  { name: 'trailing slash on the collection', bullet: 'paths', method: 'GET', path: `${API}/`, expectStatus: 404 },
+  { name: 'empty id segment (//client-secrets)', bullet: 'paths', method: 'POST', path: `${API}//client-secrets`, expectStatus: 404 },
+  { name: 'path in upper case', bullet: 'paths', method: 'GET', path: '/API/CORE/OAUTH-CLIENTS', expectStatus: 404 },
+  { name: 'unknown route under the API', bullet: 'paths', method: 'GET', path: `${ITEM}/secrets`, expectStatus: 404 },
+
+  // --- headers ----------------------------------------------------------------------------
+  { name: 'bearer token of 10 KiB', bullet: 'headers', method: 'GET', path: ITEM, token: 't'.repeat(10 * 1024), expectStatus: 200, note: 'an unlisted token acts as the owner' },
+  { name: 'Authorization with two tokens', bullet: 'headers', method: 'GET', path: ITEM, headers: { authorization: 'Bearer owner-token other' }, token: null, expectStatus: 401 },
+  { name: 'Authorization with another scheme', bullet: 'headers', method: 'GET', path: ITEM, headers: { authorization: 'Basic b3duZXI6cHc=' }, token: null, expectStatus: 401 },
+  { name: 'Authorization scheme only', bullet: 'headers', method: 'GET', path: ITEM, headers: { authorization: 'Bearer' }, token: null, expectStatus: 401 },
+  { name: 'qlik-confirm-delete sent twice', bullet: 'headers', method: 'DELETE', path: ITEM, headers: { 'qlik-confirm-delete': `${FIXTURE_ID}, ${FIXTURE_ID}` }, expectStatus: 400, note: 'two values are not the id' },
+  { name: 'qlik-confirm-delete of 8 KiB', bullet: 'headers', method: 'DELETE', path: ITEM, headers: { 'qlik-confirm-delete': 'x'.repeat(8192) }, expectStatus: 400 },
+  { name: 'X-Forwarded-Host with a path and a script', bullet: 'headers', method: 'GET', path: `${API}?limit=1`, headers: { 'x-forwarded-host': 'evil.example/<script>' }, expectStatus: 200, note: 'ignored: links keep the request host' },
+
+  // --- methods ----------------------------------------------------------------------------
+  { name: 'PUT on the collection', bullet: 'methods', method: 'PUT', path: API, headers: JSON_TYPE, body: web(), expectStatus: 405 },
+  { name: 'PROPFIND on a client', bullet: 'methods', method: 'PROPFIND', path: ITEM, expectStatus: 405 },
+];
+
+export interface SocketCase {
+  name: string;
+  bullet: Bullet;
+  expectStatus: number;
+  /** True when the answer is in the API's error shape; false for answers of Node's HTTP parser. */
+  errorShape: boolean;
+  note?: string;
+}
+
+/** Cases run over a raw TCP socket (bad-input.test.ts holds how each one is sent). */
+export const SOCKET_CASES: SocketCase[] = [
+  { name: 'Content-Length of 2 MiB, body never completes', bullet: 'body size', expectStatus: 413, errorShape: true, note: 'answered from the header, before the body is read' },
+  { name: 'chunked body growing past 1 MiB (no Content-Length)', bullet: 'body size', expectStatus: 413, errorShape: true, note: 'answered as soon as the count passes 1 MiB' },
+  { name: 'a header of 20 KiB', bullet: 'headers', expectStatus: 431, errorShape: false, note: "Node's parser (16 KiB limit): empty body, connection closed" },
+  { name: 'a request line of 20 KiB', bullet: 'headers', expectStatus: 431, errorShape: false, note: "Node's parser: empty body, connection closed" },
+  { name: 'a request that is not HTTP', bullet: 'headers', expectStatus: 400, errorShape: false, note: "Node's parser: empty body, connection closed" },
+  { name: 'raw %2e%2e in the request target', bullet: 'paths', expectStatus: 404, errorShape: true },
+];

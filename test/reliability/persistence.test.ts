@@ -2,6 +2,7 @@
  * Persistence of the lowdb file store, through the real command line (a child process):
  *  - SIGKILL in the middle of a stream of writes: the file is valid JSON and every
  *    acknowledged write (creates, secrets, deletes) is in it, and in the restarted mock;
+ *    no secret the API showed is in the file (hash + hint only);
  *  - a corrupt or unreadable data file at start: one clear line, exit 1, the file untouched;
  *  - SIGTERM while writes are in flight: a prompt exit 0 with every acknowledged write on disk.
  */
@@ -74,6 +75,8 @@ describe('SIGKILL in the middle of a stream of writes', () => {
 
     const created: { id: string; name: string }[] = [];
     const secrets: { id: string; hint: string }[] = [];
+    /** Every secret the API showed: none may be in the file. */
+    const plaintexts: string[] = [];
     const deleted: string[] = [];
     /** Deletes sent: one in flight at the kill may or may not have reached the disk. */
     const deleteSent = new Set<string>();
@@ -92,7 +95,11 @@ describe('SIGKILL in the middle of a stream of writes', () => {
       for (let i = 0; !killed; i++) {
         const name = `kill-test w${w} #${i}`;
         const r = await send(API, { method: 'POST', headers: JSON_AUTH, body: JSON.stringify({ appType: 'web', clientName: name }) });
-        if (r?.status === 201) created.push({ id: ((await r.json()) as { clientId: string }).clientId, name });
+        if (r?.status === 201) {
+          const body = (await r.json()) as { clientId: string; clientSecret: string };
+          created.push({ id: body.clientId, name });
+          plaintexts.push(body.clientSecret);
+        }
         else if (r) throw new Error(`create answered ${r.status}`);
       }
     };
@@ -106,7 +113,11 @@ describe('SIGKILL in the middle of a stream of writes', () => {
         }
         if (i % 2 === 0) {
           const r = await send(`${API}/${target.id}/client-secrets`, { method: 'POST', headers: AUTH });
-          if (r?.status === 201) secrets.push({ id: target.id, hint: ((await r.json()) as { hint: string }).hint });
+          if (r?.status === 201) {
+            const body = (await r.json()) as { hint: string; clientSecret: string };
+            secrets.push({ id: target.id, hint: body.hint });
+            plaintexts.push(body.clientSecret);
+          }
         } else if (i % 3 === 0) {
           deleteSent.add(target.id);
           const r = await send(`${API}/${target.id}`, { method: 'DELETE', headers: { ...AUTH, 'qlik-confirm-delete': target.id } });
@@ -135,6 +146,10 @@ describe('SIGKILL in the middle of a stream of writes', () => {
     }
     for (const id of deleted) expect(byId.has(id), `acknowledged delete ${id}`).toBe(false);
     for (const { id, hint } of secrets) expect(byId.get(id)?.secrets.map((s) => s.hint), `acknowledged secret ${hint}`).toContain(hint);
+    // Secrets are on disk as hash + hint only.
+    const text = readFileSync(file, 'utf8');
+    expect(plaintexts.every((p) => /^[0-9a-f]{64}$/.test(p))).toBe(true);
+    for (const plaintext of plaintexts) expect(text.includes(plaintext), 'a secret is in the file in plaintext').toBe(false);
 
     // The restarted mock, on the same file, serves the same data.
     const second = cli(file);

@@ -8,11 +8,11 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 /** One line on stderr and an exit status: 2 for usage, 1 for everything else. Never a stack. */
 function fail(error: unknown): never {
   const status = error instanceof UsageError ? 2 : 1;
-  const code = (error as NodeJS.ErrnoException)?.code;
+  const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException;
   const message =
     code === 'EADDRINUSE'
       ? `port ${(error as { port?: number }).port} is already in use`
-      : code === 'EACCES'
+      : code === 'EACCES' && syscall === 'listen'
         ? `permission denied to listen on port ${(error as { port?: number }).port ?? ''}`
         : (error as Error)?.message ?? String(error);
   process.stderr.write(`qlik-oauth-clients-mock: error: ${message}${status === 2 ? ' (see --help)' : ''}\n`);

@@ -53,7 +53,11 @@ export class LowdbStore extends MemoryStore {
     }
     if (loaded === undefined) {
       store.replace(seed());
-      await store.flush();
+      try {
+        await store.flush();
+      } catch (error) {
+        throw new DataFileError(`cannot create data file ${path}: ${(error as Error).message}`);
+      }
       return store;
     }
     try {

@@ -74,3 +74,13 @@ describe('LowdbStore', () => {
     await expect(LowdbStore.open(file, empty)).rejects.toThrow(/state\.clients\[0\]/);
   });
 });
+
+describe('LowdbStore on a folder it cannot write', () => {
+  it('fails with a DataFileError naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oauth-mock-ro-'));
+    const file = join(dir, 'sub', 'db.json');
+    writeFileSync(join(dir, 'sub'), 'a file where a folder should be');
+    await expect(LowdbStore.open(file, empty)).rejects.toThrow(DataFileError);
+    await expect(LowdbStore.open(file, empty)).rejects.toThrow(file);
+  });
+});

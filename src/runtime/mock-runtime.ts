@@ -104,7 +104,9 @@ export class MockRuntime {
     this.publicBaseUrl = options.publicBaseUrl;
     const entropy = options.entropy ?? systemEntropy;
     this.service = new OAuthClientsService(store, entropy, options.cursorSecret ?? randomBytes(32).toString('hex'));
-    this.initialData = store.snapshot();
+    // Records are never changed in place (a change puts a new object) and replace() copies what
+    // it loads, so the starting records can be kept by reference: no second copy of the data.
+    this.initialData = { version: 1, clients: store.clients() };
     this.scenarios = scenarios ?? MockRuntime.loadScenarios(options);
     this.faults = new FaultEngine(this.contract.operations.map((op) => op.operationId));
     this.journal = new RequestJournal(options.journalLimit ?? DEFAULT_JOURNAL_LIMIT);

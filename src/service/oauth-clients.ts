@@ -77,7 +77,7 @@ export class OAuthClientsService {
 
   /** After data is loaded or replaced: new timestamps must come after every stored one. */
   observeClock(): void {
-    for (const client of this.store.snapshot().clients) {
+    for (const client of this.store.clients()) {
       this.clock.observe(client.createdAt);
       this.clock.observe(client.updatedAt);
     }

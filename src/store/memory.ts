@@ -79,7 +79,7 @@ export class MemoryStore implements ClientStore {
   }
 
   /** Every stored record, by reference (callers must not mutate them). */
-  protected clients(): StoredClient[] {
+  clients(): StoredClient[] {
     const clients: StoredClient[] = [];
     for (const table of this.tenants.values()) clients.push(...table.byId.values());
     return clients;

@@ -11,7 +11,8 @@
  *
  *   FUZZ_SEED=<n> FUZZ_RUNS=<n> FUZZ_COMMANDS=<n> npx vitest run test/reliability/model.fuzz.test.ts
  *   npm run fuzz                    (500 runs)
- *   FUZZ_SEED=<seed> FUZZ_PATH=<path> ...   replays a failure fast-check reported
+ *   FUZZ_SEED=<seed> FUZZ_PATH=<path> [FUZZ_REPLAY=<replayPath>] ...   replays a failure fast-check
+ *   reported (seed and path from its `{ seed, path }` line, replayPath from the counterexample)
  */
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
@@ -67,6 +68,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? 424242);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 const MAX_COMMANDS = Number(process.env.FUZZ_COMMANDS ?? 30);
 const PATH = process.env.FUZZ_PATH;
+/** The replayPath fast-check prints beside a failing command sequence. */
+const REPLAY = process.env.FUZZ_REPLAY;
 
 const BASE = 'http://mock.test';
 const PREFIXES = ['/api/core/oauth-clients', '/api/v1/oauth-clients'] as const;
@@ -730,7 +733,7 @@ describe('model-based fuzzing of the HTTP API', () => {
       fc.asyncProperty(
         fc.boolean(),
         fc.nat(),
-        fc.commands(commands, { maxCommands: MAX_COMMANDS, size: 'max', replayPath: PATH }),
+        fc.commands(commands, { maxCommands: MAX_COMMANDS, size: 'max', replayPath: REPLAY }),
         async (withFixtures, entropySeed, cmds) => {
           const logs: string[] = [];
           const app = createApp({

@@ -14,9 +14,9 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   if (declared !== null && Number(declared) > MAX_BODY_BYTES) {
     // Journaled unread: reading it for the journal would hold the 413 until the body arrives.
     captured.set(request, { text: '', truncated: true });
-    throw tooLarge();
+    throw tooLarge(MAX_BODY_BYTES);
   }
-  const bytes = await readCapped(request);
+  const bytes = await readCapped(request, MAX_BODY_BYTES);
   if (bytes.length === 0) throw new ApiError(400, 'A JSON request body is required.');
   let parsed: unknown;
   let ok = false;
@@ -83,7 +83,7 @@ export function nestingWithin(text: string, max: number): boolean {
   return true;
 }
 
-export const tooDeep = () => new ApiError(400, `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`);
+const tooDeep = () => new ApiError(400, `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`);
 
 /** A body that is not journaled as JSON: its text, cut at JOURNAL_BODY_LIMIT bytes. */
 function asText(bytes: Uint8Array): JournalBody {
@@ -103,12 +103,24 @@ function parseJsonBytes(request: Request, bytes: Uint8Array): unknown {
   } catch {
     throw new ApiError(400, 'The request body is not valid UTF-8.');
   }
+  return parseJsonText(text);
+}
+
+/** JSON text to a value: 400 for text nested too deep or not JSON. */
+export function parseJsonText(text: string): unknown {
   if (!nestingWithin(text, MAX_JSON_DEPTH)) throw tooDeep();
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new ApiError(400, `The request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** A whole body as UTF-8 text, 413 past `max` bytes (a stalled or endless body is not buffered). */
+export async function readTextBody(request: Request, max: number): Promise<string> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > max) throw tooLarge(max);
+  return Buffer.from(await readCapped(request, max)).toString('utf8');
 }
 
 /** Up to `max` bytes of an unread body; the rest is left unread. */
@@ -126,7 +138,7 @@ async function readPrefix(request: Request, max: number): Promise<Uint8Array> {
   return Buffer.concat(chunks).subarray(0, max);
 }
 
-async function readCapped(request: Request): Promise<Uint8Array> {
+async function readCapped(request: Request, max: number): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -135,13 +147,13 @@ async function readCapped(request: Request): Promise<Uint8Array> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > max) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge();
+      throw tooLarge(max);
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks);
 }
 
-const tooLarge = () => new ApiError(413, `The request body exceeds the limit of ${MAX_BODY_BYTES} bytes.`);
+const tooLarge = (max: number) => new ApiError(413, `The request body exceeds the limit of ${max} bytes.`);

@@ -6,7 +6,10 @@ import type { MockRuntime } from '../runtime/mock-runtime.js';
 import { parseSnapshot } from '../store/snapshot.js';
 import type { AppEnv } from './app.js';
 import { controlOpenApi } from './control-openapi.js';
-import { MAX_JSON_DEPTH, nestingWithin, tooDeep } from './body.js';
+import { parseJsonText, readTextBody } from './body.js';
+
+/** Control bodies may be large (a whole state export), but not endless. */
+const MAX_CONTROL_BODY_BYTES = 64 * 1024 * 1024;
 import { ApiError } from './errors.js';
 
 const JOURNAL_FILTERS = new Set(['operationId', 'method', 'status', 'limit']);
@@ -116,14 +119,9 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
 
 /** Control bodies are JSON whatever their content type (so `curl -d` works as is). */
 async function readJson(c: Context<AppEnv>): Promise<unknown> {
-  const text = await c.req.text();
+  const text = await readTextBody(c.req.raw, MAX_CONTROL_BODY_BYTES);
   if (text.trim() === '') throw new ApiError(400, 'A JSON request body is required.');
-  if (!nestingWithin(text, MAX_JSON_DEPTH)) throw tooDeep();
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ApiError(400, `The request body is not valid JSON: ${(error as Error).message}`);
-  }
+  return parseJsonText(text);
 }
 
 function journalFilter(c: Context<AppEnv>): JournalFilter {

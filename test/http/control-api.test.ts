@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/index.js';
 import { controlOpenApi } from '../../src/http/control-openapi.js';
 import { API } from '../support/api.js';
 import { controlMock, expectError } from './control-helpers.js';
@@ -82,5 +83,20 @@ describe('the control API', () => {
     for (const [path, item] of Object.entries<Record<string, unknown>>(reply.body.paths)) {
       for (const method of Object.keys(item).filter((k) => k !== 'parameters')) expect(served.has(`${method} ${path}`), `${method} ${path}`).toBe(true);
     }
+  });
+});
+
+describe('control API bodies', () => {
+  it('refuses a body declared over the control limit with a 413 in the error shape', async () => {
+    const app = createApp();
+    const response = await app.request('/__mock/faults', { method: 'POST', headers: { 'content-length': String(65 * 1024 * 1024) }, body: '{}' });
+    expect(response.status).toBe(413);
+    expect((await response.json()).errors[0].code).toBe('HTTP-413');
+  });
+
+  it('refuses JSON nested too deep with a 400', async () => {
+    const app = createApp();
+    const response = await app.request('/__mock/faults', { method: 'POST', body: '['.repeat(100) + ']'.repeat(100) });
+    expect(response.status).toBe(400);
   });
 });

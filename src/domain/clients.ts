@@ -1,5 +1,5 @@
 import { invalid } from './errors.js';
-import type { CreateInput, Identity, Jwk, PatchOperation, StoredClient } from './types.js';
+import { OPTIONAL_CLIENT_FIELDS, type CreateInput, type Identity, type Jwk, type PatchOperation, type StoredClient } from './types.js';
 
 /** Per-list limits the document means but misplaces on the string items (FACTS.md). */
 export const MAX_REDIRECT_URIS = 5;
@@ -99,7 +99,7 @@ export function buildClient(
     createdByType: 'user',
     secrets: [],
   };
-  for (const key of OPTIONAL_INPUT_FIELDS) {
+  for (const key of OPTIONAL_CLIENT_FIELDS) {
     if (input[key] !== undefined) (client as unknown as Record<string, unknown>)[key] = structuredClone(input[key]);
   }
   // Unknown members of a key are ignored like unknown members of the body: stored, they would
@@ -112,16 +112,6 @@ export function buildClient(
   return client;
 }
 
-const OPTIONAL_INPUT_FIELDS = [
-  'description',
-  'logoUri',
-  'clientUri',
-  'redirectUris',
-  'allowedOrigins',
-  'allowedScopes',
-  'allowedGrantTypes',
-  'allowedAuthMethods',
-] as const satisfies readonly (keyof CreateInput)[];
 
 const JWK_FIELDS = ['kty', 'use', 'alg', 'kid', 'n', 'e', 'crv', 'x', 'y'] as const satisfies readonly (keyof Jwk)[];
 

@@ -56,21 +56,23 @@ export interface Identity {
   admin: boolean;
 }
 
+/** The optional settings a client is created with, stored as given. */
+export const OPTIONAL_CLIENT_FIELDS = [
+  'description',
+  'logoUri',
+  'clientUri',
+  'redirectUris',
+  'allowedOrigins',
+  'allowedScopes',
+  'allowedGrantTypes',
+  'allowedAuthMethods',
+  'publicKeys',
+] as const;
+
 /** The body of a create request after it passed the contract's schema. */
-export interface CreateInput {
-  appType: AppType;
-  clientName: string;
-  description?: string;
-  logoUri?: string;
-  clientUri?: string;
-  redirectUris?: string[];
-  allowedOrigins?: string[];
-  allowedScopes?: string[];
-  allowedGrantTypes?: GrantType[];
-  allowedAuthMethods?: AuthMethod[];
-  publicKeys?: Jwk[];
+export type CreateInput = Pick<StoredClient, 'appType' | 'clientName' | (typeof OPTIONAL_CLIENT_FIELDS)[number]> & {
   connectionConfig?: { consentMethod?: 'trusted' };
-}
+};
 
 export interface PatchOperation {
   op: 'add' | 'remove' | 'replace';

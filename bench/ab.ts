@@ -104,8 +104,8 @@ async function main(): Promise<void> {
     }
     console.log(`${kind} (${clientsArg} clients): median B/A req/s ${median(rps).toFixed(2)}, CPU per request ${median(cpu).toFixed(2)}`);
   } finally {
-    a.proc.kill('SIGTERM');
-    b.proc.kill('SIGTERM');
+    // Let both flush their data files and exit before their folder goes.
+    await Promise.all([a, b].map(({ proc }) => (proc.exitCode !== null ? undefined : new Promise((done) => (proc.once('exit', done), proc.kill('SIGTERM'))))));
     rmSync(tmp, { recursive: true, force: true });
   }
 }

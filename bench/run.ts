@@ -292,8 +292,11 @@ async function main(): Promise<void> {
       writeFileSync(file, JSON.stringify(bodies));
       const baseline = await startListening('baseline', [BASELINE_MAIN, '--port', '0', '--host', '127.0.0.1', '--bodies', file]);
       try {
+        await sleep(300);
+        memory.idleBaseline = rssMB(baseline.proc);
         await load('baseline-get', 'bare Hono, JSON of the GET /{id} body', baseline, [get('/get')]);
         await load('baseline-list', 'bare Hono, JSON of the list body', baseline, [get('/list')]);
+        memory.loadedBaseline = rssMB(baseline.proc);
       } finally {
         await baseline.stop();
       }
@@ -392,6 +395,7 @@ function report(seconds: number): void {
   add('1', 'GET /{id} ÷ bare Hono (same body size)', ratio(rps('get-100'), rps('baseline-get')), { atLeast: 0.6 });
   add('2a', 'list limit=20 ÷ bare Hono (same body size)', ratio(rps('list-100'), rps('baseline-list')), { atLeast: 0.5 });
   add('2b', "list limit=20 ÷ Prism's list", ratio(rps('list-100'), rps('prism-list')), { atLeast: 10 });
+  add('2c', "(ceiling of 2b) bare Hono's list body ÷ Prism's list", ratio(rps('baseline-list'), rps('prism-list')));
   add('3a', 'appType eq "web", -createdAt: 10,000 ÷ 100 clients', ratio(rps('filter-10k'), rps('filter-100')), { atLeast: 0.5 });
   add('3b', 'clientName co "portal", -createdAt: 10,000 ÷ 100 clients', ratio(rps('contains-10k'), rps('contains-100')), { atLeast: 0.5 });
   add('4', 'POST create: lowdb file ÷ memory', ratio(rps('create-file'), rps('create-memory')), { atLeast: 0.3 });
@@ -419,6 +423,7 @@ function report(seconds: number): void {
     '|---|---:|---:|',
     `| 100 clients | ${fmt(memory.idle100)} | ${fmt(memory.loaded100)} |`,
     `| 10,000 clients | ${fmt(memory.idle10k)} | ${fmt(memory.loaded10k)} |`,
+    `| bare Hono (for scale) | ${fmt(memory.idleBaseline)} | ${fmt(memory.loadedBaseline)} |`,
     '',
     '| # | Ratio | Target | Value | Verdict |',
     '|---|---|---|---:|---|',

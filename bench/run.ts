@@ -5,7 +5,7 @@
  * verdicts are RATIOS between cases measured in the same run.
  *
  * Environment: BENCH_DURATION (seconds per case, default 6), BENCH_WARMUP (default 1.5),
- * BENCH_CONNECTIONS (default 50), BENCH_ONLY (comma-separated phases: mock100, baseline,
+ * BENCH_CONNECTIONS (default 50), BENCH_MOCK_MAIN (another build of the CLI, to compare), BENCH_ONLY (comma-separated phases: mock100, baseline,
  * mock10k, create, prism, startup; for quick looks while optimizing: ratios missing an input
  * show as "n/a" and nothing is written to bench/results).
  */
@@ -19,7 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const MOCK_MAIN = join(ROOT, 'dist/cli/main.js');
+const MOCK_MAIN = process.env.BENCH_MOCK_MAIN ? resolve(process.env.BENCH_MOCK_MAIN) : join(ROOT, 'dist/cli/main.js');
 const BASELINE_MAIN = join(ROOT, 'bench/baseline.mjs');
 const PRISM_MAIN = join(ROOT, 'node_modules/@stoplight/prism-cli/dist/index.js');
 const CONTRACT = join(ROOT, 'contract/oauth-clients.openapi.json');

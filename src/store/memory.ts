@@ -87,7 +87,7 @@ export class MemoryStore implements ClientStore {
 
   replace(snapshot: Snapshot): void {
     const tenants = new Map<string, TenantTable>();
-    for (const client of structuredClone(snapshot.clients)) {
+    for (const client of snapshot.clients.map(copyData)) {
       let table = tenants.get(client.tenantId);
       if (!table) tenants.set(client.tenantId, (table = new TenantTable()));
       table.put(client);
@@ -107,3 +107,24 @@ export class MemoryStore implements ClientStore {
     return Promise.resolve();
   }
 }
+
+/**
+ * A deep copy of plain data (objects, arrays, strings, numbers, booleans, null), as
+ * structuredClone makes of it, but on the JS heap: structuredClone's serialization buffer for
+ * 10,000 clients stayed resident (~10 MB) after it was freed. Records come validated (or from
+ * our own code): plain, acyclic and at most a few levels deep.
+ */
+function copyData<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyData) as T;
+  if (value !== null && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const item = copyData((value as Record<string, unknown>)[key]);
+      if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+      else copy[key] = item;
+    }
+    return copy as T;
+  }
+  return value;
+}
+

@@ -80,8 +80,7 @@ export function buildApp(runtime: MockRuntime): Hono<AppEnv> {
       }
       response = errorResponse(c, error);
     }
-    const recorded = recordRequest(c, runtime, { at, started, status: step?.dropped ? 0 : response.status, operationId, fault: step?.fault, dropped: step?.dropped });
-    if (recorded) await recorded;
+    recordRequest(c, runtime, { at, started, status: step?.dropped ? 0 : response.status, operationId, fault: step?.fault, dropped: step?.dropped });
     return response;
   });
 

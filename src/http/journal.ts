@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { JournalBody } from '../journal/journal.js';
+import type { JournalBody, JournalRecord } from '../journal/journal.js';
 import type { MockRuntime } from '../runtime/mock-runtime.js';
 import type { AppEnv } from './app.js';
 import { journalBody } from './body.js';
@@ -21,20 +21,22 @@ export interface Outcome {
  * parsed, or else the unread body, capped), and only then is there a promise to wait for.
  * Formatting waits until someone reads the journal.
  */
-export function recordRequest(c: Context<AppEnv>, runtime: MockRuntime, outcome: Outcome): Promise<void> | undefined {
+export function recordRequest(c: Context<AppEnv>, runtime: MockRuntime, outcome: Outcome): void {
   const method = c.req.raw.method;
-  if (outcome.dropped || method === 'GET' || method === 'HEAD') {
-    record(c, runtime, outcome, undefined);
-    return undefined;
-  }
-  return journalBody(c.req.raw).then((body) => record(c, runtime, outcome, body));
+  const entry = record(c, runtime, outcome, undefined);
+  if (outcome.dropped || method === 'GET' || method === 'HEAD') return;
+  // The body is attached when it has arrived, never awaited: a client that stalls part-way
+  // through its body must still get the answer (a 401, a fault) that needs none of it.
+  void journalBody(c.req.raw).then((body) => {
+    entry.body = body;
+  });
 }
 
-function record(c: Context<AppEnv>, runtime: MockRuntime, outcome: Outcome, body: JournalBody | undefined): void {
+function record(c: Context<AppEnv>, runtime: MockRuntime, outcome: Outcome, body: JournalBody | undefined): JournalRecord {
   const request = c.req.raw;
   const url = request.url;
   const q = url.indexOf('?');
-  runtime.journal.record({
+  return runtime.journal.record({
     at: outcome.at,
     method: request.method,
     path: c.req.path,

@@ -72,8 +72,10 @@ export class RequestJournal {
     return this.buffer.size;
   }
 
-  record(record: JournalRecord): void {
+  /** Keeps the record (by reference: a body that arrives later is attached to it). */
+  record(record: JournalRecord): JournalRecord {
     this.buffer.push(Object.assign(record, { id: this.nextId++ }));
+    return record;
   }
 
   list(filter: JournalFilter = {}): JournalEntry[] {

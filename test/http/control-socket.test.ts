@@ -77,3 +77,35 @@ describe('faults over a real socket', () => {
     expect((await fetch(`${mock.url}/__mock/health`, { headers: { prefer: 'code=503' } })).status).toBe(200);
   });
 });
+
+describe('the journal never holds an answer back', () => {
+  it('answers a request whose body stalls part-way (401 needs no body), and journals full bodies of faulted requests', async () => {
+    const { connect } = await import('node:net');
+    mock = await startMock();
+    await mock.control.addFault({ status: 503, operationId: 'createOAuthClientQCC', times: 1 });
+    const faulted = await fetch(`${mock.url}${API}`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ appType: 'web', clientName: 'journaled' }),
+    });
+    expect(faulted.status).toBe(503);
+    const [entry] = await mock.control.requests({ operationId: 'createOAuthClientQCC' });
+    expect(entry.body).toEqual({ appType: 'web', clientName: 'journaled' });
+
+    const statusLine = await new Promise<string>((resolve, reject) => {
+      const socket = connect(mock!.port, '127.0.0.1', () =>
+        socket.write(`POST ${API} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"app`),
+      );
+      let out = '';
+      socket.on('data', (chunk) => {
+        out += chunk;
+        if (out.includes('\r\n\r\n')) {
+          resolve(out.split('\r\n')[0]);
+          socket.destroy();
+        }
+      });
+      socket.on('error', reject);
+    });
+    expect(statusLine).toBe('HTTP/1.1 401 Unauthorized');
+  });
+});

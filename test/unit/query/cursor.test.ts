@@ -3,23 +3,13 @@ import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import { QueryError } from '../../../src/query/errors.js';
 import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH, queryFingerprint, type CursorPosition } from '../../../src/query/cursor.js';
+import { queryError } from '../../support/query-error.js';
 
 const SECRET = 'test-secret';
 const FP = queryFingerprint(['tenant-1', 'clientName sw "a"', '+clientName']);
 const POS: CursorPosition = { key: 'my client', id: 'b3ee66d6f21d1611efa89a425f656f6f' };
 const URL_SAFE = /^[A-Za-z0-9_.-]+$/;
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-function cursorError(fn: () => unknown): QueryError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(QueryError);
-  return thrown as QueryError;
-}
 
 /** A correctly signed token around an arbitrary payload text (to reach post-signature validation). */
 function signedRaw(json: string, secret = SECRET): string {
@@ -74,11 +64,11 @@ describe('encodeCursor / decodeCursor', () => {
 
   it('rejects a cursor of the other direction', () => {
     const prev = encodeCursor('prev', POS, FP, SECRET);
-    const e1 = cursorError(() => decodeCursor(prev, 'next', FP, SECRET));
+    const e1 = queryError(() => decodeCursor(prev, 'next', FP, SECRET));
     expect(e1.message).toBe('Invalid next cursor: this is a prev cursor; pass it in the prev parameter instead.');
     expect(e1.parameter).toBe('next');
     const next = encodeCursor('next', POS, FP, SECRET);
-    const e2 = cursorError(() => decodeCursor(next, 'prev', FP, SECRET));
+    const e2 = queryError(() => decodeCursor(next, 'prev', FP, SECRET));
     expect(e2.message).toMatch(/^Invalid prev cursor: this is a next cursor/);
     expect(e2.parameter).toBe('prev');
   });
@@ -86,14 +76,14 @@ describe('encodeCursor / decodeCursor', () => {
   it('rejects a cursor from a different query', () => {
     const token = encodeCursor('next', POS, FP, SECRET);
     const other = queryFingerprint(['tenant-1', 'clientName sw "b"', '+clientName']);
-    expect(cursorError(() => decodeCursor(token, 'next', other, SECRET)).message).toMatch(
+    expect(queryError(() => decodeCursor(token, 'next', other, SECRET)).message).toMatch(
       /^Invalid next cursor: the cursor belongs to a different query/,
     );
   });
 
   it('rejects a cursor signed with another secret', () => {
     const token = encodeCursor('next', POS, FP, 'other-secret');
-    expect(cursorError(() => decodeCursor(token, 'next', FP, SECRET)).message).toBe(
+    expect(queryError(() => decodeCursor(token, 'next', FP, SECRET)).message).toBe(
       'Invalid next cursor: the cursor has been altered or was not issued by this server.',
     );
   });
@@ -105,7 +95,7 @@ describe('encodeCursor / decodeCursor', () => {
       for (const c of ['A', 'z', '-', '_', '0']) {
         if (c === token[i]) continue;
         const altered = token.slice(0, i) + c + token.slice(i + 1);
-        cursorError(() => decodeCursor(altered, 'next', FP, SECRET));
+        queryError(() => decodeCursor(altered, 'next', FP, SECRET));
       }
     }
   });
@@ -114,7 +104,7 @@ describe('encodeCursor / decodeCursor', () => {
     const real = encodeCursor('next', POS, FP, SECRET);
     const sig = real.split('.')[1];
     const forgedPayload = Buffer.from(JSON.stringify({ d: 'n', k: 'zzz', i: POS.id, f: FP })).toString('base64url');
-    expect(cursorError(() => decodeCursor(`${forgedPayload}.${sig}`, 'next', FP, SECRET)).message).toMatch(/altered/);
+    expect(queryError(() => decodeCursor(`${forgedPayload}.${sig}`, 'next', FP, SECRET)).message).toMatch(/altered/);
   });
 
   it.each([
@@ -131,7 +121,7 @@ describe('encodeCursor / decodeCursor', () => {
     ['ab.' + 'A'.repeat(22), /altered/],
     ['x'.repeat(MAX_CURSOR_LENGTH + 1), /the cursor is 8193 characters long; the maximum is 8192\./],
   ])('rejects garbage %j', (token, pattern) => {
-    const err = cursorError(() => decodeCursor(token, 'next', FP, SECRET));
+    const err = queryError(() => decodeCursor(token, 'next', FP, SECRET));
     expect(err.message).toMatch(pattern);
     expect(err.message).toMatch(/^Invalid next cursor: .*\.$/);
   });
@@ -146,7 +136,7 @@ describe('encodeCursor / decodeCursor', () => {
     ['missing id', JSON.stringify({ d: 'n', k: 'a', f: FP })],
     ['numeric fingerprint', JSON.stringify({ d: 'n', k: 'a', i: 'b', f: 5 })],
   ])('rejects a correctly signed but malformed payload (%s)', (_name, json) => {
-    expect(cursorError(() => decodeCursor(signedRaw(json), 'next', FP, SECRET)).message).toMatch(/malformed/);
+    expect(queryError(() => decodeCursor(signedRaw(json), 'next', FP, SECRET)).message).toMatch(/malformed/);
   });
 
   it('accepts a correctly signed well-formed payload (sanity check of signedRaw)', () => {
@@ -157,8 +147,8 @@ describe('encodeCursor / decodeCursor', () => {
   });
 
   it('non-string tokens give a QueryError', () => {
-    cursorError(() => decodeCursor(undefined as unknown as string, 'next', FP, SECRET));
-    cursorError(() => decodeCursor(42 as unknown as string, 'prev', FP, SECRET));
+    queryError(() => decodeCursor(undefined as unknown as string, 'next', FP, SECRET));
+    queryError(() => decodeCursor(42 as unknown as string, 'prev', FP, SECRET));
   });
 
   it('never throws anything but QueryError for random strings or mutated tokens (property)', () => {

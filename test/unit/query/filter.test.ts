@@ -15,6 +15,7 @@ import {
   type Filterable,
   type FilterNode,
 } from '../../../src/query/filter.js';
+import { queryError } from '../../support/query-error.js';
 
 // ---------------------------------------------------------------------------
 // AST helpers
@@ -28,18 +29,6 @@ const not = (child: FilterNode): FilterNode => ({ type: 'not', child });
 const A = cmp('clientName', 'eq', 'a');
 const B = cmp('clientId', 'eq', 'b');
 const C = cmp('appType', 'eq', 'c');
-
-/** Assert that `fn` throws a QueryError (and nothing else); return it. */
-function queryError(fn: () => unknown): QueryError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, 'expected a QueryError to be thrown').toBeInstanceOf(QueryError);
-  return thrown as QueryError;
-}
 
 /** Run fn; it may return or throw a QueryError, nothing else. */
 function onlyQueryError(fn: () => unknown): void {

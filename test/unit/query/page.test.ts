@@ -4,6 +4,7 @@ import type { CursorPosition } from '../../../src/query/cursor.js';
 import { QueryError } from '../../../src/query/errors.js';
 import { paginate, type Page, type PageRequest } from '../../../src/query/page.js';
 import { SortedIndex } from '../../../src/query/sorted-index.js';
+import { queryError } from '../../support/query-error.js';
 
 interface Item {
   readonly id: string;
@@ -33,17 +34,6 @@ const isBefore = (x: CursorPosition, a: CursorPosition, descending: boolean) => 
 
 function pageOf(req: Partial<PageRequest<Item>> & { index: SortedIndex<Item> }): Page<Item> {
   return paginate({ descending: false, match: all, limit: 3, countTotal: false, ...req });
-}
-
-function queryError(fn: () => unknown): QueryError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(QueryError);
-  return thrown as QueryError;
 }
 
 // Ten items k0..k9 with ids i0..i9; even ones tagged.

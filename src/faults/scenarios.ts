@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { MAX_JSON_DEPTH, nestingWithin } from '../contract/json-depth.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sharedAjv } from '../contract/ajv.js';
@@ -104,9 +105,12 @@ export function loadScenarios(dir: string, operationIds: readonly string[], requ
     if (!SCENARIO_NAME.test(name)) throw new ScenarioError(`Scenario file ${file}: the name "${name}" must be lowercase letters, digits, ".", "_" or "-".`);
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
+      const text = readFileSync(file, 'utf8');
+      // What runs on a scenario's data later (clone, journal, JSON answers) recurses.
+      if (!nestingWithin(text, MAX_JSON_DEPTH)) throw new Error(`it nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
+      json = JSON.parse(text);
     } catch (error) {
-      throw new ScenarioError(`Scenario "${name}" (${file}) is not valid JSON: ${(error as Error).message}`);
+      throw new ScenarioError(`Scenario "${name}" (${file}) cannot be read as JSON: ${(error as Error).message}`);
     }
     try {
       scenarios.set(name, parseScenario(name, file, json, operationIds));

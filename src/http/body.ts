@@ -1,4 +1,5 @@
 import { JOURNAL_BODY_LIMIT, type JournalBody } from '../journal/journal.js';
+import { MAX_JSON_DEPTH, nestingWithin } from '../contract/json-depth.js';
 import { ApiError } from './errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -57,30 +58,6 @@ export async function journalBody(request: Request): Promise<JournalBody | undef
     }
   }
   return asText(bytes);
-}
-
-/**
- * JSON bodies may nest arrays and objects this deep (the contract needs 4). Deeper ones are
- * refused before parsing: what runs after the parser (validation, structuredClone, the
- * journal's JSON.stringify) recurses and would overflow the stack.
- */
-export const MAX_JSON_DEPTH = 64;
-
-/** Whether JSON text nests arrays and objects at most `max` deep; a linear scan that skips strings. */
-export function nestingWithin(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return false;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return true;
 }
 
 const tooDeep = () => new ApiError(400, `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`);

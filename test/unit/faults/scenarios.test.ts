@@ -55,7 +55,8 @@ describe('loadScenarios', () => {
   });
 
   const bad: [string, unknown, RegExp][] = [
-    ['invalid JSON', '{"description": ', /Scenario "bad" \(.*bad\.json\) is not valid JSON/],
+    ['invalid JSON', '{"description": ', /Scenario "bad" \(.*bad\.json\) cannot be read as JSON/],
+    ['a fault body nested 100 deep', `{"description":"x","faults":[{"status":503,"body":${'['.repeat(100)}${']'.repeat(100)}}]}`, /cannot be read as JSON: it nests arrays and objects more than 64 levels deep/],
     ['no description', { data: 'fixtures' }, /is invalid: scenario must have the property "description"/],
     ['an unknown field', { description: 'x', fault: [] }, /is invalid: scenario must not have the property "fault"/],
     ['an unknown data form', { description: 'x', data: 'default' }, /scenario\.data must be "fixtures"/],

@@ -60,9 +60,6 @@ export function runProviderStates(runtime: MockRuntime, calls: readonly Provider
   return result;
 }
 
-/** The documented states, for the README, the control OpenAPI document and the 400 message. */
-export const providerStateNames = (): { name: string; params: string }[] => BUILTIN_STATES.map(({ name, params }) => ({ name, params }));
-
 function findState(runtime: MockRuntime, state: string): { builtin: BuiltinState; match: RegExpExecArray } {
   for (const builtin of BUILTIN_STATES) {
     const match = builtin.pattern.exec(state);

@@ -94,6 +94,8 @@ describe('verifyCommand', () => {
       [[join(dir, 'missing.json')], /cannot read .*missing\.json: no such file/],
       [['--bogus', GOOD], /Unknown option '--bogus'/],
       [[emptyDir], /no \.json files in/],
+      [['--seed-count', 'many', GOOD], /--seed-count must be a whole number; got "many"/],
+      [['--scenario', 'no-such-scenario', GOOD], /no-such-scenario/],
     ];
     for (const [args, message] of cases) {
       const { io, out, err } = capture();
@@ -106,6 +108,15 @@ describe('verifyCommand', () => {
     const { io, err } = capture();
     expect(await verifyCommand([notPact], io)).toBe(2);
     expect(err.join('\n')).toMatch(/not-a-pact\.json is not a pact file/);
+  });
+
+  it('verifies against a mock started with a scenario and faker clients', async () => {
+    const { io, out } = capture();
+    expect(await verifyCommand(['--scenario', 'empty', '--seed-count', '5', '--faker-seed', '3', GOOD], io)).toBe(0);
+    expect(out.join('\n')).toMatch(/\n11 passed, 0 failed$/);
+    // The scenario really is applied: with every API call failing, the pact cannot pass.
+    const unavailable = capture();
+    expect(await verifyCommand(['--scenario', 'service-unavailable', GOOD], unavailable.io)).toBe(1);
   });
 
   it('checks the contract alone with --contract-only (no Pact, no server): exit 1 for the pact that asks too much', async () => {

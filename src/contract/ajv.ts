@@ -1,16 +1,24 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
-type AddFormats = (ajv: Ajv) => Ajv;
 // ajv-formats is CommonJS; under NodeNext its function arrives as the default of the namespace.
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: unknown) => void;
 
-/** An ajv instance with the standard formats (date-time, uri, …). */
-export function newAjv(options: Options): Ajv {
-  const ajv = new Ajv(options);
+/** Adds the standard formats (date-time, uri, …) to any ajv flavour (draft-07, 2019-09). */
+export function withFormats<T>(ajv: T): T {
   addFormats(ajv);
   return ajv;
 }
+
+/** An ajv instance with the standard formats. */
+export const newAjv = (options: Options): Ajv => withFormats(new Ajv(options));
+
+/** What compiling the contract's own schemas takes: its annotation keywords, and no strict types (it puts maxItems/uniqueItems on string items). */
+export const CONTRACT_SCHEMA_OPTIONS = {
+  strict: true,
+  strictTypes: false,
+  keywords: ['example', 'components', 'x-qlik-visibility'],
+} satisfies Options;
 
 let shared: Ajv | undefined;
 

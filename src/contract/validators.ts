@@ -1,5 +1,5 @@
 import type { AnySchema, ErrorObject, ValidateFunction } from 'ajv';
-import { newAjv } from './ajv.js';
+import { CONTRACT_SCHEMA_OPTIONS, newAjv } from './ajv.js';
 import type { Contract } from './document.js';
 
 /** Request validators compiled once at startup from the contract's own schemas. */
@@ -9,12 +9,7 @@ export interface ContractValidators {
 }
 
 export function compileValidators(contract: Contract): ContractValidators {
-  const ajv = newAjv({
-    allErrors: false,
-    strict: true,
-    strictTypes: false, // the document puts maxItems/uniqueItems on string items
-    keywords: ['example', 'components', 'x-qlik-visibility'],
-  });
+  const ajv = newAjv({ ...CONTRACT_SCHEMA_OPTIONS, allErrors: false });
   ajv.addSchema({ $id: 'oas', components: { schemas: contract.document.components.schemas } });
   const patchBody = structuredClone(contract.document.paths['/api/core/oauth-clients/{id}'].patch.requestBody.content['application/json'].schema);
   // Every PATCH path the contract lists, plus /allowedScopes of the newer revision (FACTS.md).

@@ -10,7 +10,7 @@
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
-import addFormatsModule from 'ajv-formats';
+import { CONTRACT_SCHEMA_OPTIONS, withFormats } from '../contract/ajv.js';
 import type { Contract, OpenApiOperation } from '../contract/document.js';
 import { compileValidators, type ContractValidators } from '../contract/validators.js';
 import { OperationResolver } from '../http/operations.js';
@@ -24,10 +24,6 @@ export const STATUSES_BEYOND_THE_DOCUMENT = ['429'] as const;
 
 type Schema = Record<string, any>;
 
-// ajv-formats is CommonJS; under NodeNext its function arrives as the default of the namespace.
-type AddFormats = (ajv: Ajv2019) => Ajv2019;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
-
 export class ContractChecker {
   private readonly resolver: OperationResolver;
   private readonly validators: ContractValidators;
@@ -38,13 +34,7 @@ export class ContractChecker {
     this.resolver = new OperationResolver(contract.operations);
     this.validators = compileValidators(contract);
     // Draft 2019-09 for `unevaluatedProperties`, which closes objects composed with allOf.
-    this.ajv = new Ajv2019({
-      allErrors: true,
-      strict: true,
-      strictTypes: false, // the document puts maxItems/uniqueItems on string items
-      keywords: ['example', 'components', 'x-qlik-visibility'],
-    });
-    addFormats(this.ajv);
+    this.ajv = withFormats(new Ajv2019({ ...CONTRACT_SCHEMA_OPTIONS, allErrors: true }));
     this.ajv.addSchema({ $id: 'expect', components: { schemas: expectationSchemas(contract.document.components?.schemas ?? {}) } });
   }
 

@@ -18,11 +18,6 @@ export class IdentityRegistry {
   resolve(token: string): Identity {
     return this.tokens.get(token) ?? this.config.default;
   }
-
-  /** A registry with more (or overriding) tokens, e.g. from a scenario. */
-  with(tokens: Record<string, Identity>): IdentityRegistry {
-    return new IdentityRegistry({ default: this.config.default, tokens: { ...this.config.tokens, ...tokens } });
-  }
 }
 
 /** Only the organization's owner (an admin) manages OAuth clients. */

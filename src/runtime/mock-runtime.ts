@@ -111,7 +111,7 @@ export class MockRuntime {
     this.faults = new FaultEngine(this.contract.operations.map((op) => op.operationId));
     this.journal = new RequestJournal(options.journalLimit ?? DEFAULT_JOURNAL_LIMIT);
     this.rateLimiter = new RateLimiter(() => entropy.now());
-    this.rateLimits = options.rateLimits ? { tiers: {} } : undefined;
+    this.rateLimits = this.configuredRateLimits();
     // The starting scenario's data is the seed (see seedData); here its identities, faults and limits.
     if (options.scenario !== undefined) this.applySettings(MockRuntime.scenario(this.scenarios, options.scenario));
     this.start = { identities: this.identities, faults: this.faults.definitions(), rateLimits: this.rateLimits };
@@ -197,8 +197,13 @@ export class MockRuntime {
     });
     this.faults.replaceAll(scenario.faults);
     const limits = scenario.rateLimits;
-    this.rateLimits = limits === undefined ? (this.options.rateLimits ? { tiers: {} } : undefined) : limits === true ? { tiers: {} } : { tiers: { ...limits.tiers } };
+    this.rateLimits = limits === undefined ? this.configuredRateLimits() : limits === true ? { tiers: {} } : { tiers: { ...limits.tiers } };
     this.rateLimiter.clear();
+  }
+
+  /** `rateLimits: true` in the options: every tier at the document's limit. */
+  private configuredRateLimits(): RateLimitSettings | undefined {
+    return this.options.rateLimits ? { tiers: {} } : undefined;
   }
 
   private scenarioSnapshot(scenario: Scenario): Snapshot {

@@ -1,9 +1,12 @@
-import { RingBuffer } from './ring-buffer.js';
+import { ByteRing } from './byte-ring.js';
+import { decodeRecord, encodeRecord, type StoredRecord } from './record-codec.js';
 
 /** How many requests the journal keeps by default (the oldest are dropped). */
 export const DEFAULT_JOURNAL_LIMIT = 1000;
 /** Request bodies longer than this are kept as truncated text. */
 export const JOURNAL_BODY_LIMIT = 64 * 1024;
+/** At most this many bytes of records are kept: fewer than the limit when bodies are large. */
+export const JOURNAL_MAX_BYTES = 16 * 1024 * 1024;
 
 /** A request body as journaled: the parsed JSON (by reference), or text when it is not JSON or too long. */
 export type JournalBody = { json: unknown } | { text: string; truncated?: boolean };
@@ -17,7 +20,8 @@ export interface JournalRecord {
   /** The query string as received, without `?` ('' when none). */
   search: string;
   operationId?: string;
-  headers: Iterable<[string, string]>;
+  /** Name, value, name, value, … as received (Node's `rawHeaders`); `:` pseudo-headers are skipped when read. */
+  headers: readonly string[];
   body?: JournalBody;
   /** The status answered; 0 when the connection was dropped without an answer. */
   status: number;
@@ -59,48 +63,67 @@ export function redactHeader(name: string, value: string): string {
   return scheme ? `${scheme[1]} [REDACTED]` : '[REDACTED]';
 }
 
-/** The last N API requests, newest last. Recording is O(1) and copies nothing large. */
+/**
+ * The last N API requests, newest last. Each record is stored as one string in a ByteRing, so
+ * recording leaves nothing on the JS heap that outlives the request (see byte-ring.ts); a
+ * record whose body is still arriving waits in `pending` until it has.
+ */
 export class RequestJournal {
-  private readonly buffer: RingBuffer<JournalRecord & { id: number }>;
+  private readonly ring: ByteRing;
+  private readonly pending = new Map<number, JournalRecord>();
   private nextId = 1;
 
-  constructor(readonly limit = DEFAULT_JOURNAL_LIMIT) {
-    this.buffer = new RingBuffer(limit);
+  constructor(
+    readonly limit = DEFAULT_JOURNAL_LIMIT,
+    maxBytes = JOURNAL_MAX_BYTES,
+  ) {
+    this.ring = new ByteRing(limit, maxBytes);
   }
 
-  get size(): number {
-    return this.buffer.size;
-  }
-
-  /** Keeps the record (by reference: a body that arrives later is attached to it). */
-  record(record: JournalRecord): JournalRecord {
-    this.buffer.push(Object.assign(record, { id: this.nextId++ }));
-    return record;
+  /** Keeps the record; with `body`, once that has settled (listed without it until then). */
+  record(record: JournalRecord, body?: Promise<JournalBody | undefined>): void {
+    const id = this.nextId++;
+    if (!body) {
+      this.ring.push(encodeRecord(id, record));
+      return;
+    }
+    this.pending.set(id, record);
+    void body.then((value) => {
+      // Gone from `pending` when the journal was cleared meanwhile.
+      if (this.pending.delete(id)) this.ring.push(encodeRecord(id, value === undefined ? record : { ...record, body: value }));
+    });
   }
 
   list(filter: JournalFilter = {}): JournalEntry[] {
     const method = filter.method?.toUpperCase();
-    let records = this.buffer
-      .toArray()
-      .filter(
-        (r) =>
-          (filter.operationId === undefined || r.operationId === filter.operationId) &&
-          (method === undefined || r.method === method) &&
-          (filter.status === undefined || r.status === filter.status),
-      );
+    let records = this.ring.toArray().map(decodeRecord);
+    for (const [id, record] of this.pending) records.push({ ...record, id });
+    // A record written when its body arrived sits after newer ones in the ring.
+    records.sort((a, b) => a.id - b.id);
+    records = records.slice(Math.max(0, records.length - this.limit));
+    records = records.filter(
+      (r) =>
+        (filter.operationId === undefined || r.operationId === filter.operationId) &&
+        (method === undefined || r.method === method) &&
+        (filter.status === undefined || r.status === filter.status),
+    );
     if (filter.limit !== undefined) records = records.slice(Math.max(0, records.length - filter.limit));
     return records.map(format);
   }
 
   clear(): void {
-    this.buffer.clear();
+    this.ring.clear();
+    this.pending.clear();
   }
 }
 
-function format(record: JournalRecord & { id: number }): JournalEntry {
+function format(record: StoredRecord): JournalEntry {
   // Null-prototype objects: a header or parameter named __proto__ stays a plain key.
+  // Headers lower-cases the names and joins repeated ones, as a server reading them would.
+  const received = new Headers();
+  for (let i = 0; i + 1 < record.headers.length; i += 2) if (!record.headers[i].startsWith(':')) received.append(record.headers[i], record.headers[i + 1]);
   const headers: Record<string, string> = Object.create(null);
-  for (const [name, value] of record.headers) headers[name] = redactHeader(name.toLowerCase(), value);
+  for (const [name, value] of received) headers[name] = redactHeader(name, value);
   const query: Record<string, string | string[]> = Object.create(null);
   for (const [name, value] of new URLSearchParams(record.search)) {
     const seen = query[name];

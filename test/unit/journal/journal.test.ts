@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { redactHeader, RequestJournal, type JournalRecord } from '../../../src/journal/journal.js';
-import { RingBuffer } from '../../../src/journal/ring-buffer.js';
 
 const record = (over: Partial<JournalRecord> = {}): JournalRecord => ({
   at: Date.UTC(2025, 0, 2, 3, 4, 5, 6),
@@ -12,25 +11,6 @@ const record = (over: Partial<JournalRecord> = {}): JournalRecord => ({
   status: 200,
   durationMs: 1.5,
   ...over,
-});
-
-describe('RingBuffer', () => {
-  it('keeps the last `capacity` items, oldest first', () => {
-    const buffer = new RingBuffer<number>(3);
-    expect(buffer.toArray()).toEqual([]);
-    for (let i = 1; i <= 7; i++) buffer.push(i);
-    expect(buffer.toArray()).toEqual([5, 6, 7]);
-    expect(buffer.size).toBe(3);
-    buffer.clear();
-    expect(buffer.toArray()).toEqual([]);
-    buffer.push(8);
-    expect(buffer.toArray()).toEqual([8]);
-  });
-
-  it('refuses a capacity that is not a positive integer', () => {
-    expect(() => new RingBuffer(0)).toThrow(RangeError);
-    expect(() => new RingBuffer(1.5)).toThrow(RangeError);
-  });
 });
 
 describe('redactHeader', () => {
@@ -51,7 +31,7 @@ describe('RequestJournal', () => {
       record({
         method: 'POST',
         search: 'limit=2&filter=a&filter=b',
-        headers: new Headers({ authorization: 'Bearer secret-token', 'x-test-id': 't1' }),
+        headers: ['Authorization', 'Bearer secret-token', 'X-Test-Id', 't1', 'x-test-id', 't2', ':authority', 'h2.example'],
         body: { json: { appType: 'web' } },
         status: 201,
         fault: 'fault-1',
@@ -65,7 +45,7 @@ describe('RequestJournal', () => {
       path: '/api/core/oauth-clients',
       query: { limit: '2', filter: ['a', 'b'] },
       operationId: 'readAllOAuthClientsQCC',
-      headers: { authorization: 'Bearer [REDACTED]', 'x-test-id': 't1' },
+      headers: { authorization: 'Bearer [REDACTED]', 'x-test-id': 't1, t2' },
       body: { appType: 'web' },
       status: 201,
       durationMs: 1.5,
@@ -102,5 +82,42 @@ describe('RequestJournal', () => {
     expect(journal.list({ limit: 2 }).map((e) => e.id)).toEqual([3, 4]);
     journal.clear();
     expect(journal.list()).toEqual([]);
+  });
+
+  it('lists a request whose body is still arriving at its place, and adds the body once it has', async () => {
+    const journal = new RequestJournal();
+    let arrive!: (body: { json: unknown }) => void;
+    journal.record(record({ method: 'POST', status: 201 }), new Promise((done) => (arrive = done)));
+    journal.record(record({ path: '/after' }));
+    expect(journal.list().map((e) => [e.id, e.method, e.body])).toEqual([
+      [1, 'POST', undefined],
+      [2, 'GET', undefined],
+    ]);
+    arrive({ json: { clientName: 'late' } });
+    await Promise.resolve();
+    expect(journal.list().map((e) => [e.id, e.body])).toEqual([
+      [1, { clientName: 'late' }],
+      [2, undefined],
+    ]);
+  });
+
+  it('drops a body that arrives after the journal was cleared', async () => {
+    const journal = new RequestJournal();
+    let arrive!: (body: { text: string }) => void;
+    journal.record(record({ method: 'POST' }), new Promise((done) => (arrive = done)));
+    journal.clear();
+    arrive({ text: 'late' });
+    await Promise.resolve();
+    expect(journal.list()).toEqual([]);
+  });
+
+  it('keeps fewer records than the limit when they exceed its byte budget', () => {
+    const journal = new RequestJournal(100, 64 * 1024);
+    const text = 'x'.repeat(10_000); // 30,000 bytes reserved per record
+    for (let i = 0; i < 5; i++) journal.record(record({ method: 'POST', body: { text } }));
+    const kept = journal.list();
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(5);
+    expect(kept.at(-1)).toMatchObject({ id: 5, body: text });
   });
 });

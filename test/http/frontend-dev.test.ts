@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/index.js';
-import { API } from '../support/api.js';
+import { createApp, startMock } from '../../src/index.js';
+import { API, OWNER } from '../support/api.js';
+
+const AUTH = { authorization: `Bearer ${OWNER}` };
 import { freshMock } from './helpers.js';
 
 describe('CORS for local frontend development', () => {
@@ -24,6 +26,25 @@ describe('CORS for local frontend development', () => {
     const unauthorized = await api.get(API, { token: null, headers: { origin: 'http://localhost:3000' } });
     expect(unauthorized.status).toBe(401);
     expect(unauthorized.headers['access-control-allow-origin']).toBe('http://localhost:3000');
+  });
+
+  it('adds only Vary: Origin to a request without an Origin (not a CORS request), in process and on a socket', async () => {
+    const { api } = await freshMock();
+    const mock = await startMock();
+    try {
+      for (const headers of [(await api.get(API)).headers, Object.fromEntries((await fetch(`${mock.url}${API}`, { headers: AUTH })).headers)]) {
+        expect(headers.vary).toBe('Origin');
+        expect(headers['access-control-allow-origin']).toBeUndefined();
+        expect(headers['access-control-allow-credentials']).toBeUndefined();
+        expect(headers['access-control-expose-headers']).toBeUndefined();
+      }
+      const withOrigin = await fetch(`${mock.url}${API}`, { headers: { ...AUTH, origin: 'http://localhost:3000' } });
+      expect(withOrigin.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+      expect(withOrigin.headers.get('access-control-expose-headers')).toContain('qlik-confirm-delete');
+      expect(withOrigin.headers.get('vary')).toBe('Origin');
+    } finally {
+      await mock.close();
+    }
   });
 
   it('can be limited to a list of origins', async () => {

@@ -4,7 +4,7 @@ import { QueryError } from '../query/errors.js';
 import type { MockRuntime } from '../runtime/mock-runtime.js';
 import { operationHandlers } from './api.js';
 import { authenticate } from './auth.js';
-import { ApiError, errorBody, newTraceId } from './errors.js';
+import { ApiError, errorBody } from './errors.js';
 import { controlRoutes } from './control.js';
 import { corsMiddleware } from './cors.js';
 import { ConnectionReset, faultStep, type FaultStepResult } from './faults.js';
@@ -15,7 +15,6 @@ const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden
 
 export type AppEnv = {
   Variables: {
-    traceId: string;
     /** The contract operation the request is, once resolved (for logs and the journal). */
     operationId?: string;
     /** The id of the fault rule (or `prefer`) that answered the request, if any. */
@@ -28,10 +27,6 @@ export function buildApp(runtime: MockRuntime): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const handlers = operationHandlers(runtime);
 
-  app.use('*', async (c, next) => {
-    c.set('traceId', newTraceId());
-    await next();
-  });
   const logger = requestLogger(runtime.options.logLevel ?? 'silent', runtime.options.logSink);
   if (logger) app.use('*', logger);
   app.use('*', corsMiddleware(runtime.options.corsOrigins));
@@ -103,5 +98,5 @@ export function errorResponse(c: Context<AppEnv>, error: unknown): Response {
   else if (error instanceof QueryError) [status, detail] = [400, error.message];
   else console.error('[qlik-oauth-clients-mock] unexpected error:', error);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  return c.json(errorBody(status, detail, c.get('traceId') ?? newTraceId()), status as 400);
+  return c.json(errorBody(status, detail), status as 400);
 }

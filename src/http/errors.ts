@@ -6,9 +6,9 @@ let traceCounter = 0;
 
 /**
  * A trace id: 32 lowercase hex characters, unique within the process (a random per-process
- * prefix and a counter). Every request gets one; a random UUID each cost ~5% of a GET's CPU.
+ * prefix and a counter; a random UUID each cost ~5% of a GET's CPU). Only error bodies carry one.
  */
-export const newTraceId = (): string => TRACE_PREFIX + (++traceCounter).toString(16).padStart(16, '0');
+const newTraceId = (): string => TRACE_PREFIX + (++traceCounter).toString(16).padStart(16, '0');
 
 /** Titles the real service uses where they differ from the plain reason phrase. */
 const TITLES: Record<number, string> = { 429: 'API rate limit reached.' };
@@ -21,8 +21,8 @@ export interface ErrorBody {
 }
 
 /** The API's error shape (`{"errors":[{code,title,detail}]}`), with Qlik's customary status and traceId. */
-export function errorBody(status: number, detail: string, traceId: string, code = `HTTP-${status}`): ErrorBody {
-  return { errors: [{ code, title: statusTitle(status), detail, status: String(status) }], traceId };
+export function errorBody(status: number, detail: string): ErrorBody {
+  return { errors: [{ code: `HTTP-${status}`, title: statusTitle(status), detail, status: String(status) }], traceId: newTraceId() };
 }
 
 /** Thrown anywhere below the routes; the app's error handler turns it into the error shape. */

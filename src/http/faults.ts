@@ -90,7 +90,7 @@ export function faultStep(
     if (decision?.action) return { ...act(c, decision.action, decision.ruleId!), fault };
     if (retryAfter !== undefined) {
       const seconds = String(retryAfter);
-      return { response: c.json(errorBody(429, tooManyDetail(seconds), c.get('traceId')), 429, { 'retry-after': seconds }), fault };
+      return { response: c.json(errorBody(429, tooManyDetail(seconds)), 429, { 'retry-after': seconds }), fault };
     }
     return { fault };
   });
@@ -132,7 +132,7 @@ function respond(c: Context<AppEnv>, status: number, ruleHeaders: Readonly<Recor
   if (body === undefined) {
     const retryAfter = status === 429 ? (ruleHeaders[given('retry-after') ?? ''] ?? DEFAULT_RETRY_AFTER) : undefined;
     const detail = retryAfter !== undefined ? tooManyDetail(retryAfter) : (DETAILS[status] ?? `The service answered ${status}.`);
-    return c.json(errorBody(status, detail, c.get('traceId')), status as 400, headers);
+    return c.json(errorBody(status, detail), status as 400, headers);
   }
   if (typeof body === 'string') return c.body(body, status as 400, { 'content-type': 'text/plain; charset=UTF-8', ...headers });
   return c.body(JSON.stringify(body), status as 400, { 'content-type': 'application/json', ...headers });

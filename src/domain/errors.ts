@@ -2,7 +2,7 @@
  * A rule of the API was broken. `kind` says which family of answer it deserves;
  * the HTTP layer maps kinds to statuses so the domain stays transport-free.
  */
-export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'forbidden';
+export type DomainErrorKind = 'invalid' | 'unauthenticated' | 'not-found' | 'conflict' | 'forbidden';
 
 export class DomainError extends Error {
   constructor(

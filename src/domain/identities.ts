@@ -7,16 +7,43 @@ export interface IdentityConfig {
   tokens: Record<string, Identity>;
 }
 
-/** Resolves bearer tokens to identities. Lookup is by own keys only (no prototype surprises). */
+/** How many tokens from the token endpoint are remembered (the oldest are forgotten first). */
+export const MAX_ISSUED_TOKENS = 10_000;
+
+/** Tokens the mock issued (POST /oauth/token) and who each acts as; shared by every registry of a mock. */
+export class IssuedTokens {
+  private readonly byToken = new Map<string, Identity>();
+
+  get(token: string): Identity | undefined {
+    return this.byToken.get(token);
+  }
+
+  add(token: string, identity: Identity): void {
+    if (this.byToken.size >= MAX_ISSUED_TOKENS) this.byToken.delete(this.byToken.keys().next().value!);
+    this.byToken.set(token, identity);
+  }
+
+  clear(): void {
+    this.byToken.clear();
+  }
+}
+
+/**
+ * Resolves bearer tokens to identities: a configured token, else one the mock issued, else the
+ * default. Lookup is by own keys only (no prototype surprises).
+ */
 export class IdentityRegistry {
   private readonly tokens: Map<string, Identity>;
 
-  constructor(readonly config: IdentityConfig) {
+  constructor(
+    readonly config: IdentityConfig,
+    private readonly issued?: IssuedTokens,
+  ) {
     this.tokens = new Map(Object.entries(config.tokens));
   }
 
   resolve(token: string): Identity {
-    return this.tokens.get(token) ?? this.config.default;
+    return this.tokens.get(token) ?? this.issued?.get(token) ?? this.config.default;
   }
 }
 

@@ -9,9 +9,11 @@ import { controlRoutes } from './control.js';
 import { corsMiddleware } from './cors.js';
 import { ConnectionReset, faultStep, type FaultStepResult } from './faults.js';
 import { recordRequest } from './journal.js';
+import { TOKEN_OPERATION } from './operations.js';
+import { issueTokenHandler } from './token.js';
 import { requestLogger } from './logging.js';
 
-const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409 };
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, 'not-found': 404, conflict: 409 };
 
 export type AppEnv = {
   Variables: {
@@ -64,6 +66,7 @@ export function buildApp(runtime: MockRuntime): Hono<AppEnv> {
         step = forced instanceof Promise ? await forced : forced;
       }
       if (step?.response) response = step.response;
+      else if (match.operation === TOKEN_OPERATION) response = await issueTokenHandler(c, runtime);
       else {
         const answer = handlers[match.operation.operationId]({ c, identity: authenticate(c.req.header('authorization'), runtime.identities), params: match.params });
         response = answer instanceof Promise ? await answer : answer;

@@ -33,6 +33,11 @@ export async function readJsonBody(request: Request): Promise<unknown> {
 /** Bodies read by `readJsonBody`, kept for the request journal (a reference, no copy). */
 const captured = new WeakMap<Request, JournalBody>();
 
+/** What the journal shows as the request's body, instead of what was read (e.g. with credentials masked). */
+export function journalAs(request: Request, body: JournalBody): void {
+  captured.set(request, body);
+}
+
 /**
  * The request body for the journal, read at most once: what `readJsonBody` saw, or else the
  * unread body (for requests answered before their handler read it: faults, 401, 404),

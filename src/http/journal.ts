@@ -3,6 +3,8 @@ import type { JournalRecord } from '../journal/journal.js';
 import type { MockRuntime } from '../runtime/mock-runtime.js';
 import type { AppEnv } from './app.js';
 import { journalBody } from './body.js';
+import { TOKEN_OPERATION } from './operations.js';
+import { maskCredentials } from './token.js';
 
 export interface Outcome {
   /** Epoch ms and performance.now() when the request arrived. */
@@ -38,7 +40,9 @@ export function recordRequest(c: Context<AppEnv>, runtime: MockRuntime, outcome:
   // The body is journaled when it has arrived, never awaited: a client that stalls part-way
   // through its body must still get the answer (a 401, a fault) that needs none of it.
   const hasBody = !outcome.dropped && request.method !== 'GET' && request.method !== 'HEAD';
-  runtime.journal.record(record, hasBody ? journalBody(request) : undefined);
+  if (!hasBody) return runtime.journal.record(record);
+  const body = journalBody(request);
+  runtime.journal.record(record, outcome.operationId === TOKEN_OPERATION.operationId ? body.then(maskCredentials) : body);
 }
 
 /** The request's headers as a flat name/value list: on a socket, Node's own `rawHeaders`. */

@@ -4,6 +4,12 @@ import type { OpenApiOperation } from '../contract/document.js';
 export const API_PREFIXES = ['/api/core/oauth-clients', '/api/v1/oauth-clients'] as const;
 const DOCUMENT_PREFIX = API_PREFIXES[0];
 
+/**
+ * The token endpoint (FACTS.md). Not in the contract, but resolved like its operations, so fault
+ * rules can target it by operationId and it is journaled; it needs no bearer token.
+ */
+export const TOKEN_OPERATION: OpenApiOperation = { operationId: 'issueOAuthToken', method: 'POST', path: '/oauth/token', responses: ['200', '400', '401'] };
+
 export type RouteMatch =
   | { kind: 'operation'; operation: OpenApiOperation; params: Record<string, string> }
   | { kind: 'method-not-allowed'; allow: string[] }
@@ -27,12 +33,14 @@ export class OperationResolver {
     const grouped = new Map<string, OpenApiOperation[]>();
     for (const op of operations) grouped.set(op.path, [...(grouped.get(op.path) ?? []), op]);
     for (const [template, ops] of grouped) {
-      const suffix = template.slice(DOCUMENT_PREFIX.length);
+      // The contract's paths are served under every API prefix; any other path (the token endpoint) as it is.
+      const prefixed = template.startsWith(DOCUMENT_PREFIX);
+      const suffix = prefixed ? template.slice(DOCUMENT_PREFIX.length) : template;
       const names = [...suffix.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       const body = suffix.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\}/g, '([^/]+)');
-      const prefixes = API_PREFIXES.map((p) => p.replace(/[/]/g, '\\/')).join('|');
+      const prefixes = prefixed ? `(?:${API_PREFIXES.map((p) => p.replace(/[/]/g, '\\/')).join('|')})` : '';
       this.paths.push({
-        pattern: new RegExp(`^(?:${prefixes})${body}$`),
+        pattern: new RegExp(`^${prefixes}${body}$`),
         names,
         byMethod: new Map(ops.map((op) => [op.method, op])),
       });

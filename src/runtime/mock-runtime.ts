@@ -3,7 +3,7 @@ import { loadContract, type Contract } from '../contract/document.js';
 import { compileValidators, type ContractValidators } from '../contract/validators.js';
 import { loadDefaultIdentities, loadDefaultSnapshot } from '../data/fixtures.js';
 import { fakeClients } from '../data/faker.js';
-import { IdentityRegistry, type IdentityConfig } from '../domain/identities.js';
+import { IdentityRegistry, IssuedTokens, type IdentityConfig } from '../domain/identities.js';
 import { systemEntropy, type Entropy } from '../domain/ids.js';
 import type { StoredClient } from '../domain/types.js';
 import { FaultEngine } from '../faults/engine.js';
@@ -13,8 +13,9 @@ import { loadScenarios, SCENARIOS_DIR, type Scenario } from '../faults/scenarios
 import type { OpenApiOperation } from '../contract/document.js';
 import { DEFAULT_JOURNAL_LIMIT, RequestJournal } from '../journal/journal.js';
 import type { LogLevel, LogSink } from '../http/logging.js';
-import { OperationResolver } from '../http/operations.js';
+import { OperationResolver, TOKEN_OPERATION } from '../http/operations.js';
 import { OAuthClientsService } from '../service/oauth-clients.js';
+import { TokenService } from '../service/tokens.js';
 import { LowdbStore } from '../store/lowdb.js';
 import { MemoryStore } from '../store/memory.js';
 import type { ClientStore, Snapshot } from '../store/types.js';
@@ -72,6 +73,9 @@ export class MockRuntime {
   readonly validators: ContractValidators;
   readonly resolver: OperationResolver;
   readonly service: OAuthClientsService;
+  /** POST /oauth/token; the tokens it issued, and who each acts as, until a reset. */
+  readonly tokens: TokenService;
+  readonly issuedTokens = new IssuedTokens();
   /** Who the bearer tokens are; replaced when a scenario is applied. */
   identities: IdentityRegistry;
   readonly publicBaseUrl?: string;
@@ -98,17 +102,19 @@ export class MockRuntime {
   ) {
     this.contract = loadContract();
     this.validators = compileValidators(this.contract);
-    this.resolver = new OperationResolver(this.contract.operations);
+    const operations = MockRuntime.operations(this.contract);
+    this.resolver = new OperationResolver(operations);
     this.baseIdentities = options.identities ?? loadDefaultIdentities();
-    this.identities = new IdentityRegistry(this.baseIdentities);
+    this.identities = new IdentityRegistry(this.baseIdentities, this.issuedTokens);
     this.publicBaseUrl = options.publicBaseUrl;
     const entropy = options.entropy ?? systemEntropy;
     this.service = new OAuthClientsService(store, entropy, options.cursorSecret ?? randomBytes(32).toString('hex'));
+    this.tokens = new TokenService(store, entropy);
     // Records are never changed in place (a change puts a new object) and replace() copies what
     // it loads, so the starting records can be kept by reference: no second copy of the data.
     this.initialData = { version: 1, clients: store.clients() };
     this.scenarios = scenarios ?? MockRuntime.loadScenarios(options);
-    this.faults = new FaultEngine(this.contract.operations.map((op) => op.operationId));
+    this.faults = new FaultEngine(operations.map((op) => op.operationId));
     this.journal = new RequestJournal(options.journalLimit ?? DEFAULT_JOURNAL_LIMIT);
     this.rateLimiter = new RateLimiter(() => entropy.now());
     this.rateLimits = this.configuredRateLimits();
@@ -119,8 +125,13 @@ export class MockRuntime {
 
   /** Reads and validates every scenario file; throws naming the file and field of a bad one. */
   static loadScenarios(options: MockOptions): Map<string, Scenario> {
-    const operationIds = loadContract().operations.map((op) => op.operationId);
+    const operationIds = MockRuntime.operations(loadContract()).map((op) => op.operationId);
     return loadScenarios(options.scenariosDir ?? SCENARIOS_DIR, operationIds, options.scenariosDir !== undefined);
+  }
+
+  /** What requests can be: the contract's operations and the token endpoint. */
+  private static operations(contract: Contract): OpenApiOperation[] {
+    return [...contract.operations, TOKEN_OPERATION];
   }
 
   private static scenario(scenarios: ReadonlyMap<string, Scenario>, name: string): Scenario {
@@ -174,10 +185,11 @@ export class MockRuntime {
     return scenario;
   }
 
-  /** Back to how the mock started: data, identities, fault rules (with fresh counters), rate limits; an empty journal. */
+  /** Back to how the mock started: data, identities (issued tokens forgotten), fault rules (with fresh counters), rate limits; an empty journal. */
   reset(): void {
     this.replaceData(this.initialData);
     this.identities = this.start.identities;
+    this.issuedTokens.clear();
     this.faults.replaceAll(this.start.faults);
     this.rateLimits = this.start.rateLimits;
     this.rateLimiter.clear();
@@ -191,10 +203,13 @@ export class MockRuntime {
   }
 
   private applySettings(scenario: Scenario): void {
-    this.identities = new IdentityRegistry({
-      default: scenario.identities?.default ?? this.baseIdentities.default,
-      tokens: { ...this.baseIdentities.tokens, ...scenario.identities?.tokens },
-    });
+    this.identities = new IdentityRegistry(
+      {
+        default: scenario.identities?.default ?? this.baseIdentities.default,
+        tokens: { ...this.baseIdentities.tokens, ...scenario.identities?.tokens },
+      },
+      this.issuedTokens,
+    );
     this.faults.replaceAll(scenario.faults);
     const limits = scenario.rateLimits;
     this.rateLimits = limits === undefined ? this.configuredRateLimits() : limits === true ? { tiers: {} } : { tiers: { ...limits.tiers } };

@@ -36,7 +36,8 @@ export type Bullet =
   | 'repeated parameters'
   | 'paths'
   | 'headers'
-  | 'methods';
+  | 'methods'
+  | 'token endpoint';
 
 export interface AppCase {
   name: string;
@@ -226,7 +227,42 @@ export const APP_CASES: AppCase[] = [
   // --- methods ----------------------------------------------------------------------------
   { name: 'PUT on the collection', bullet: 'methods', method: 'PUT', path: API, headers: JSON_TYPE, body: web(), expectStatus: 405 },
   { name: 'PROPFIND on a client', bullet: 'methods', method: 'PROPFIND', path: ITEM, expectStatus: 405 },
+
+  // --- token endpoint (POST /oauth/token: no bearer token) ---------------------------------
+  ...tokenCases(),
 ];
+
+function tokenCases(): AppCase[] {
+  const token = (name: string, body: string, expectStatus: number, extra: Partial<AppCase> = {}): AppCase => ({
+    name,
+    bullet: 'token endpoint',
+    method: 'POST',
+    path: '/oauth/token',
+    headers: JSON_TYPE,
+    body,
+    token: null,
+    expectStatus,
+    ...extra,
+  });
+  const credentials = { grant_type: 'client_credentials', client_id: FIXTURE_ID };
+  return [
+    token('token request nested 1,000 levels deep', `{"grant_type":${nested(1000, '"x"')}}`, 400),
+    token('token request of 1 MiB + 1 byte', JSON.stringify({ ...credentials, client_secret: 'x'.repeat(MiB) }), 413),
+    token('token request that is a JSON array', '[{"grant_type":"client_credentials"}]', 400),
+    token('grant_type as an object', JSON.stringify({ ...credentials, grant_type: { toString: 'client_credentials' } }), 400),
+    token('grant_type only under __proto__', '{"__proto__":{"grant_type":"client_credentials"},"client_id":"x","client_secret":"y"}', 400, {
+      note: 'an own `__proto__` key, not a prototype',
+    }),
+    token('client_assertion of 100,000 dots', JSON.stringify({ ...credentials, client_assertion: '.'.repeat(100_000), client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' }), 401, {
+      note: 'the fixture client does not use private-key JWTs',
+    }),
+    token('secret of the wrong type (number)', JSON.stringify({ ...credentials, client_secret: 12345 }), 400),
+    token('Basic credentials without a colon', 'grant_type=client_credentials', 401, { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('no-colon').toString('base64')}` } }),
+    token('form body with a repeated grant_type', 'grant_type=client_credentials&grant_type=password', 400, { headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    token('form body of stray bytes', '%%%\u0000\uffff', 400, { note: 'parsed leniently: it has no grant_type', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    token('token request as multipart/form-data', 'x', 415, { headers: { 'content-type': 'multipart/form-data; boundary=x' } }),
+  ];
+}
 
 export interface SocketCase {
   name: string;

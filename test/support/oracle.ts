@@ -39,6 +39,7 @@ export interface Observed {
 /** Problems with a response, judged by Prism where the document describes it; [] when it conforms. */
 export function judge(response: Observed): string[] {
   if (!operations) throw new Error('call loadOracle() first');
+  if (response.path === TOKEN_PATH) return judgeTokenEndpoint(response);
   const path = response.path.startsWith(SDK_PREFIX) ? DOCUMENT_PREFIX + response.path.slice(SDK_PREFIX.length) : response.path;
   const matched = route({ resources: operations, input: { method: response.method.toLowerCase(), url: { path } } });
   const operation = matched._tag === 'Right' ? matched.right : undefined;
@@ -52,12 +53,36 @@ export function judge(response: Observed): string[] {
   return (result.left ?? []).filter((d) => d.severity === 0).map((d) => `${(d.path ?? []).join('.')}: ${d.message}`);
 }
 
+/**
+ * The token endpoint is not in the document; FACTS.md describes it: a 200 is
+ * `{access_token, token_type: "bearer", expires_in, scope}`, and its errors (400 for a bad
+ * request, 401 for bad client credentials) are in the API's error shape, which the SDK reads.
+ */
+const TOKEN_PATH = '/oauth/token';
+
+function judgeTokenEndpoint(response: Observed): string[] {
+  if (response.status === 200) {
+    const body = response.body as Record<string, unknown> | undefined;
+    const problems: string[] = [];
+    if (typeof body?.access_token !== 'string' || body.access_token === '') problems.push('access_token must be a non-empty string');
+    if (body?.token_type !== 'bearer') problems.push('token_type must be "bearer"');
+    if (typeof body?.expires_in !== 'number' || body.expires_in <= 0) problems.push('expires_in must be a positive number');
+    if (typeof body?.scope !== 'string') problems.push('scope must be a string');
+    return problems;
+  }
+  return response.status === 400 || response.status === 401 ? errorShapeProblems(response) : judgeErrorShape(response);
+}
+
 /** The API's error body: {"errors":[{"code","title","detail"}]}, for statuses the document does not list. */
 function judgeErrorShape(response: Observed): string[] {
   if (response.status < 400) return [`status ${response.status} is not described by the document for ${response.method} ${response.path}`];
   if (!(UNDOCUMENTED_ERROR_STATUSES as readonly number[]).includes(response.status) && response.status < 500) {
     return [`status ${response.status} is neither documented nor an expected undocumented error status`];
   }
+  return errorShapeProblems(response);
+}
+
+function errorShapeProblems(response: Observed): string[] {
   const body = response.body as { errors?: unknown };
   if (!body || typeof body !== 'object' || !Array.isArray(body.errors) || body.errors.length === 0) return ['error body lacks an errors array'];
   const problems: string[] = [];

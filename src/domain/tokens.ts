@@ -1,0 +1,187 @@
+import { createHash, createHmac, createPublicKey, timingSafeEqual, verify, type JsonWebKey } from 'node:crypto';
+import { DomainError, invalid } from './errors.js';
+import type { Entropy } from './ids.js';
+import type { GrantType, Identity, StoredClient } from './types.js';
+
+/**
+ * The token endpoint's rules (FACTS.md): machine-to-machine web clients get an access token for
+ * `client_credentials` (or `urn:qlik:oauth:user-impersonation`), authenticating with one of their
+ * secrets or with a private-key JWT signed by one of their public keys.
+ */
+
+export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** Chosen: how long an issued access token says it lives, in seconds (not enforced: see README). */
+export const TOKEN_LIFETIME_SECONDS = 3600;
+/** FACTS.md: an assertion's `exp` is at most 5 minutes after its `iat`. */
+const MAX_ASSERTION_SECONDS = 300;
+/** Clocks of caller and mock may differ a little. */
+const CLOCK_SKEW_SECONDS = 60;
+const GRANTS: readonly GrantType[] = ['client_credentials', 'urn:qlik:oauth:user-impersonation'];
+const HASHES = { RS256: 'sha256', RS512: 'sha512', ES384: 'sha384' } as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface TokenRequest {
+  grantType: GrantType;
+  clientId: string;
+  clientSecret?: string;
+  clientAssertion?: string;
+  /** Requested scopes; empty for "all the client is allowed". */
+  scopes: string[];
+  /** For user impersonation: who the token acts for. */
+  userLookup?: { field: 'subject' | 'userId'; value: string };
+}
+
+export interface IssuedToken {
+  response: { access_token: string; token_type: 'bearer'; expires_in: number; scope: string };
+  /** Who a bearer of the token is to the API. */
+  identity: Identity;
+}
+
+const unauthenticated = (message: string) => new DomainError('unauthenticated', message);
+
+/**
+ * The fields of a token request (a JSON object or a form), plus credentials from
+ * `Authorization: Basic`, checked for shape: 400 for anything missing, repeated or unknown.
+ */
+export function parseTokenRequest(fields: Record<string, unknown>, basic?: { clientId: string; clientSecret: string }): TokenRequest {
+  const text = (name: string): string | undefined => {
+    const value = fields[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || value === '') throw invalid(`"${name}" must be a non-empty string.`);
+    return value;
+  };
+  const grant = text('grant_type');
+  if (grant === undefined) throw invalid('"grant_type" is required; this endpoint issues "client_credentials" and "urn:qlik:oauth:user-impersonation" tokens.');
+  if (!(GRANTS as readonly string[]).includes(grant)) {
+    throw invalid(`The grant type "${grant}" is not supported; use "client_credentials" or "urn:qlik:oauth:user-impersonation".`);
+  }
+  const grantType = grant as GrantType;
+  let clientId = text('client_id');
+  let clientSecret = text('client_secret');
+  if (basic) {
+    if (clientSecret !== undefined || (clientId !== undefined && clientId !== basic.clientId)) {
+      throw invalid('Send the client credentials once: in the Authorization header or in the body, not both.');
+    }
+    ({ clientId, clientSecret } = basic);
+  }
+  if (clientId === undefined) throw invalid('"client_id" is required.');
+  const clientAssertion = text('client_assertion');
+  const assertionType = text('client_assertion_type');
+  if (clientAssertion !== undefined && assertionType !== JWT_BEARER) throw invalid(`"client_assertion_type" must be "${JWT_BEARER}".`);
+  if (clientAssertion === undefined && assertionType !== undefined) throw invalid('"client_assertion_type" was sent without "client_assertion".');
+  if ((clientSecret === undefined) === (clientAssertion === undefined)) {
+    throw invalid('Authenticate the client with exactly one of "client_secret" and "client_assertion".');
+  }
+  const scope = text('scope');
+  const scopes = scope === undefined ? [] : [...new Set(scope.split(' ').filter(Boolean))];
+  const request: TokenRequest = { grantType, clientId, clientSecret, clientAssertion, scopes };
+  if (grantType === 'urn:qlik:oauth:user-impersonation') request.userLookup = userLookup(fields);
+  return request;
+}
+
+function userLookup(fields: Record<string, unknown>): TokenRequest['userLookup'] {
+  const lookup = fields.user_lookup;
+  const field = typeof lookup === 'object' && lookup !== null ? (lookup as Record<string, unknown>).field : fields['user_lookup[field]'];
+  const value = typeof lookup === 'object' && lookup !== null ? (lookup as Record<string, unknown>).value : fields['user_lookup[value]'];
+  if ((field !== 'subject' && field !== 'userId') || typeof value !== 'string' || value === '') {
+    throw invalid('User impersonation needs "user_lookup": {"field": "subject" or "userId", "value": "<the user>"}.');
+  }
+  return { field, value };
+}
+
+export interface TokenContext {
+  entropy: Entropy;
+  /** The URL of the token endpoint as the caller reaches it: an assertion's `aud`. */
+  audience: string;
+  /** Signs issued tokens (they are JWTs a consumer can decode; nothing checks the signature). */
+  signingKey: string;
+  /** `jti`s of assertions already used, with their `exp`: an assertion is good once. */
+  usedAssertions: Map<string, number>;
+}
+
+/** Authenticates the client and issues a token: 401 for bad credentials, 400 for a grant or scope the client may not have. */
+export function issueToken(client: StoredClient | undefined, request: TokenRequest, ctx: TokenContext): IssuedToken {
+  if (!client) throw unauthenticated(`No OAuth client has the id "${request.clientId}".`);
+  if (request.clientSecret !== undefined) checkSecret(client, request.clientSecret);
+  else checkAssertion(client, request.clientAssertion!, ctx);
+  if (client.appType !== 'web') throw invalid(`Only web clients get tokens here; this client is "${client.appType}".`);
+  if (!(client.allowedGrantTypes ?? []).includes(request.grantType)) {
+    throw invalid(`The client is not allowed the grant type "${request.grantType}"; its allowedGrantTypes: ${JSON.stringify(client.allowedGrantTypes ?? [])}.`);
+  }
+  const allowed = client.allowedScopes ?? [];
+  const refused = request.scopes.filter((s) => !allowed.includes(s));
+  if (refused.length > 0) throw invalid(`The client is not allowed the scope${refused.length > 1 ? 's' : ''} ${refused.map((s) => `"${s}"`).join(', ')}; its allowedScopes: ${JSON.stringify(allowed)}.`);
+  const scope = (request.scopes.length > 0 ? request.scopes : allowed).join(' ');
+
+  const identity: Identity = request.userLookup
+    ? { userId: request.userLookup.value, tenantId: client.tenantId, admin: false }
+    : { userId: client.clientId, tenantId: client.tenantId, admin: true };
+  const iat = Math.floor(ctx.entropy.now() / 1000);
+  const claims = { iss: ctx.audience.replace(/\/oauth\/token$/, ''), sub: identity.userId, client_id: client.clientId, tenant_id: client.tenantId, scope, iat, exp: iat + TOKEN_LIFETIME_SECONDS, jti: uuidFrom(ctx.entropy.hex(16)) };
+  const unsigned = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}`;
+  const accessToken = `${unsigned}.${createHmac('sha256', ctx.signingKey).update(unsigned).digest('base64url')}`;
+  return { response: { access_token: accessToken, token_type: 'bearer', expires_in: TOKEN_LIFETIME_SECONDS, scope }, identity };
+}
+
+function checkSecret(client: StoredClient, secret: string): void {
+  if (!(client.allowedAuthMethods ?? []).includes('client_secret')) throw unauthenticated('The client does not authenticate with a client secret (see its allowedAuthMethods).');
+  const hash = createHash('sha256').update(secret).digest();
+  if (!client.secrets.some((s) => timingSafeEqual(Buffer.from(s.hash, 'hex'), hash))) throw unauthenticated('The client secret is wrong.');
+}
+
+/** A private-key JWT (RFC 7523) as FACTS.md describes it; every failure is a 401 saying what. */
+function checkAssertion(client: StoredClient, assertion: string, ctx: TokenContext): void {
+  if (!(client.allowedAuthMethods ?? []).includes('private_key_jwt')) throw unauthenticated('The client does not authenticate with a private-key JWT (see its allowedAuthMethods).');
+  const parts = assertion.split('.');
+  if (parts.length !== 3) throw unauthenticated('The client assertion is not a JWT (three base64url parts).');
+  const header = jsonPart(parts[0], 'header');
+  const claims = jsonPart(parts[1], 'payload');
+  const alg = header.alg;
+  if (alg !== 'RS256' && alg !== 'RS512' && alg !== 'ES384') throw unauthenticated('The client assertion\'s "alg" must be RS256, RS512 or ES384.');
+  if (typeof header.kid !== 'string') throw unauthenticated('The client assertion\'s header needs the "kid" of one of the client\'s public keys.');
+  const jwk = (client.publicKeys ?? []).find((k) => k.kid === header.kid);
+  if (!jwk) throw unauthenticated(`The client has no public key with kid "${header.kid}".`);
+  if (jwk.alg !== alg) throw unauthenticated(`The public key "${jwk.kid}" is for ${jwk.alg}, the assertion says ${alg}.`);
+  let valid = false;
+  try {
+    const key = createPublicKey({ key: { ...jwk } as JsonWebKey, format: 'jwk' });
+    const signature = Buffer.from(parts[2], 'base64url');
+    valid = verify(HASHES[alg], Buffer.from(`${parts[0]}.${parts[1]}`), { key, dsaEncoding: 'ieee-p1363' }, signature);
+  } catch {
+    // a key the platform cannot use, or a malformed signature: not verified
+  }
+  if (!valid) throw unauthenticated(`The client assertion's signature does not verify with the public key "${jwk.kid}".`);
+
+  if (claims.iss !== client.clientId || claims.sub !== client.clientId) throw unauthenticated('The client assertion\'s "iss" and "sub" must both be the client id.');
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (!audiences.includes(ctx.audience)) throw unauthenticated(`The client assertion's "aud" must be "${ctx.audience}".`);
+  if (typeof claims.jti !== 'string' || !UUID.test(claims.jti)) throw unauthenticated('The client assertion\'s "jti" must be a UUID.');
+  const { iat, exp } = claims;
+  if (typeof iat !== 'number' || typeof exp !== 'number') throw unauthenticated('The client assertion needs numeric "iat" and "exp".');
+  const now = ctx.entropy.now() / 1000;
+  if (exp - iat > MAX_ASSERTION_SECONDS) throw unauthenticated(`The client assertion's "exp" is more than ${MAX_ASSERTION_SECONDS} seconds after its "iat".`);
+  if (iat > now + CLOCK_SKEW_SECONDS) throw unauthenticated('The client assertion was issued in the future ("iat").');
+  if (exp <= now - CLOCK_SKEW_SECONDS) throw unauthenticated('The client assertion has expired ("exp").');
+  if (typeof claims.nbf === 'number' && claims.nbf > now + CLOCK_SKEW_SECONDS) throw unauthenticated('The client assertion is not valid yet ("nbf").');
+  for (const [jti, until] of ctx.usedAssertions) if (until <= now - CLOCK_SKEW_SECONDS) ctx.usedAssertions.delete(jti);
+  if (ctx.usedAssertions.has(claims.jti)) throw unauthenticated('The client assertion was already used (its "jti" was seen before).');
+  ctx.usedAssertions.set(claims.jti, exp);
+}
+
+function jsonPart(part: string, name: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw unauthenticated(`The client assertion's ${name} is not a base64url-encoded JSON object.`);
+}
+
+const base64url = (text: string) => Buffer.from(text).toString('base64url');
+
+/** 32 hex characters as a version-4-shaped UUID. */
+function uuidFrom(hex: string): string {
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

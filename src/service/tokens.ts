@@ -1,0 +1,24 @@
+import type { Entropy } from '../domain/ids.js';
+import { issueToken, parseTokenRequest, type IssuedToken } from '../domain/tokens.js';
+import type { ClientStore } from '../store/types.js';
+
+/** The token endpoint's operation: finds the client in the store and applies the domain's rules. */
+export class TokenService {
+  private readonly signingKey: string;
+  private readonly usedAssertions = new Map<string, number>();
+
+  constructor(
+    private readonly store: ClientStore,
+    private readonly entropy: Entropy,
+  ) {
+    this.signingKey = entropy.hex(32);
+  }
+
+  /** `fields`: the request's JSON object or form; `audience`: the endpoint's URL as the caller reached it. */
+  issue(fields: Record<string, unknown>, basic: { clientId: string; clientSecret: string } | undefined, audience: string): IssuedToken {
+    const request = parseTokenRequest(fields, basic);
+    // Not the hot path (once per consumer process, typically): a scan of every tenant's clients.
+    const client = this.store.clients().find((c) => c.clientId === request.clientId);
+    return issueToken(client, request, { entropy: this.entropy, audience, signingKey: this.signingKey, usedAssertions: this.usedAssertions });
+  }
+}

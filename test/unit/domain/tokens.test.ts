@@ -1,0 +1,192 @@
+import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../../src/domain/errors.js';
+import { sha256Hex, type Entropy } from '../../../src/domain/ids.js';
+import { issueToken, JWT_BEARER, parseTokenRequest, TOKEN_LIFETIME_SECONDS, type TokenContext } from '../../../src/domain/tokens.js';
+import type { Jwk, StoredClient } from '../../../src/domain/types.js';
+
+const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
+const AUD = 'https://tenant.example.com/oauth/token';
+const SECRET = 'f'.repeat(60) + 'abcd';
+const entropy: Entropy = { hex: (n) => '0123456789abcdef'.repeat(8).slice(0, n * 2), now: () => NOW };
+const context = (): TokenContext => ({ entropy, audience: AUD, signingKey: 'k', usedAssertions: new Map() });
+
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const ec = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+const jwkOf = (key: KeyObject, kid: string, alg: Jwk['alg']): Jwk => ({ ...(key.export({ format: 'jwk' }) as object), kid, alg, use: 'sig' }) as Jwk;
+
+const client = (over: Partial<StoredClient> = {}): StoredClient => ({
+  tenantId: 'tenant-1',
+  clientId: 'c'.repeat(32),
+  appType: 'web',
+  clientName: 'M2M',
+  allowedGrantTypes: ['client_credentials'],
+  allowedAuthMethods: ['client_secret', 'private_key_jwt'],
+  allowedScopes: ['user_default', 'admin_classic'],
+  publicKeys: [jwkOf(rsa.publicKey, 'rsa-1', 'RS256'), jwkOf(ec.publicKey, 'ec-1', 'ES384'), jwkOf(rsa.publicKey, 'rsa-512', 'RS512')],
+  connectionConfig: { consentMethod: 'trusted' },
+  createdAt: 't',
+  updatedAt: 't',
+  ownerId: 'o',
+  createdByType: 'user',
+  secrets: [{ hint: 'abcd', hash: sha256Hex(SECRET), createdAt: 't', createdBy: 'o' }],
+  ...over,
+});
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** A private-key JWT as a client would sign it; `over` changes claims, `header` the header. */
+function assertion(over: Record<string, unknown> = {}, header: Record<string, unknown> = { alg: 'RS256', kid: 'rsa-1' }): string {
+  const iat = Math.floor(NOW / 1000);
+  const claims = { iss: 'c'.repeat(32), sub: 'c'.repeat(32), aud: AUD, jti: randomUUID(), iat, exp: iat + 300, ...over };
+  const input = `${b64(header)}.${b64(claims)}`;
+  const alg = header.alg as string;
+  const signature =
+    alg === 'ES384'
+      ? sign('sha384', Buffer.from(input), { key: ec.privateKey, dsaEncoding: 'ieee-p1363' })
+      : sign(alg === 'RS512' ? 'sha512' : 'sha256', Buffer.from(input), rsa.privateKey);
+  return `${input}.${signature.toString('base64url')}`;
+}
+
+const withSecret = (over: Record<string, unknown> = {}) =>
+  parseTokenRequest({ grant_type: 'client_credentials', client_id: 'c'.repeat(32), client_secret: SECRET, ...over });
+const withAssertion = (jwt: string) =>
+  parseTokenRequest({ grant_type: 'client_credentials', client_id: 'c'.repeat(32), client_assertion: jwt, client_assertion_type: JWT_BEARER });
+
+/** The error kind and message a call throws. */
+function failure(call: () => unknown): { kind: string; message: string } {
+  try {
+    call();
+  } catch (error) {
+    if (error instanceof DomainError) return { kind: error.kind, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a DomainError');
+}
+
+describe('parseTokenRequest', () => {
+  it('reads the grant, the client and its credentials, and the scopes', () => {
+    expect(withSecret({ scope: 'user_default  admin_classic user_default' })).toEqual({
+      grantType: 'client_credentials',
+      clientId: 'c'.repeat(32),
+      clientSecret: SECRET,
+      clientAssertion: undefined,
+      scopes: ['user_default', 'admin_classic'],
+    });
+  });
+
+  it('takes the credentials from Authorization: Basic, and refuses them twice', () => {
+    const basic = { clientId: 'id', clientSecret: 's' };
+    expect(parseTokenRequest({ grant_type: 'client_credentials' }, basic)).toMatchObject({ clientId: 'id', clientSecret: 's' });
+    expect(failure(() => parseTokenRequest({ grant_type: 'client_credentials', client_secret: 'x' }, basic)).kind).toBe('invalid');
+  });
+
+  it.each([
+    [{}, /grant_type" is required/],
+    [{ grant_type: 'authorization_code' }, /not supported/],
+    [{ grant_type: 'client_credentials' }, /client_id" is required/],
+    [{ grant_type: 'client_credentials', client_id: 'c' }, /exactly one of/],
+    [{ grant_type: 'client_credentials', client_id: 'c', client_secret: 's', client_assertion: 'a', client_assertion_type: JWT_BEARER }, /exactly one of/],
+    [{ grant_type: 'client_credentials', client_id: 'c', client_assertion: 'a' }, /client_assertion_type" must be/],
+    [{ grant_type: 'client_credentials', client_id: 'c', client_secret: 's', client_assertion_type: JWT_BEARER }, /without "client_assertion"/],
+    [{ grant_type: 'client_credentials', client_id: 7, client_secret: 's' }, /client_id" must be a non-empty string/],
+    [{ grant_type: 'client_credentials', client_id: '', client_secret: 's' }, /client_id" must be a non-empty string/],
+    [{ grant_type: 'urn:qlik:oauth:user-impersonation', client_id: 'c', client_secret: 's' }, /user_lookup/],
+    [{ grant_type: 'urn:qlik:oauth:user-impersonation', client_id: 'c', client_secret: 's', user_lookup: { field: 'email', value: 'x' } }, /user_lookup/],
+  ])('refuses %j with a 400 saying what is wrong', (fields, message) => {
+    const error = failure(() => parseTokenRequest(fields));
+    expect(error.kind).toBe('invalid');
+    expect(error.message).toMatch(message);
+  });
+
+  it('reads user_lookup from a JSON object or from form fields', () => {
+    const base = { grant_type: 'urn:qlik:oauth:user-impersonation', client_id: 'c', client_secret: 's' };
+    expect(parseTokenRequest({ ...base, user_lookup: { field: 'subject', value: 'auth0|42' } }).userLookup).toEqual({ field: 'subject', value: 'auth0|42' });
+    expect(parseTokenRequest({ ...base, 'user_lookup[field]': 'userId', 'user_lookup[value]': 'u-1' }).userLookup).toEqual({ field: 'userId', value: 'u-1' });
+  });
+});
+
+describe('issueToken', () => {
+  it('issues a bearer token for a secret, with every allowed scope when none was asked for', () => {
+    const { response, identity } = issueToken(client(), withSecret(), context());
+    expect(response).toMatchObject({ token_type: 'bearer', expires_in: TOKEN_LIFETIME_SECONDS, scope: 'user_default admin_classic' });
+    expect(identity).toEqual({ userId: 'c'.repeat(32), tenantId: 'tenant-1', admin: true });
+    const [, payload] = response.access_token.split('.');
+    expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({
+      iss: 'https://tenant.example.com',
+      sub: 'c'.repeat(32),
+      client_id: 'c'.repeat(32),
+      scope: 'user_default admin_classic',
+      exp: Math.floor(NOW / 1000) + TOKEN_LIFETIME_SECONDS,
+    });
+  });
+
+  it('grants only the scopes asked for, and refuses one the client does not have', () => {
+    expect(issueToken(client(), withSecret({ scope: 'user_default' }), context()).response.scope).toBe('user_default');
+    const error = failure(() => issueToken(client(), withSecret({ scope: 'user_default apps:read' }), context()));
+    expect(error).toMatchObject({ kind: 'invalid' });
+    expect(error.message).toContain('"apps:read"');
+  });
+
+  it('answers 401 for an unknown client, a wrong secret, or a method the client does not allow', () => {
+    expect(failure(() => issueToken(undefined, withSecret(), context())).kind).toBe('unauthenticated');
+    expect(failure(() => issueToken(client(), withSecret({ client_secret: 'wrong' }), context())).kind).toBe('unauthenticated');
+    expect(failure(() => issueToken(client({ allowedAuthMethods: ['private_key_jwt'] }), withSecret(), context())).kind).toBe('unauthenticated');
+    expect(failure(() => issueToken(client({ allowedAuthMethods: ['client_secret'] }), withAssertion(assertion()), context())).kind).toBe('unauthenticated');
+  });
+
+  it('answers 400 for a grant the client is not allowed, or a client that is not a web client', () => {
+    expect(failure(() => issueToken(client({ allowedGrantTypes: ['urn:qlik:oauth:user-impersonation'] }), withSecret(), context())).message).toContain(
+      'not allowed the grant type "client_credentials"',
+    );
+    expect(failure(() => issueToken(client({ allowedGrantTypes: undefined }), withSecret(), context())).kind).toBe('invalid');
+    expect(failure(() => issueToken(client({ appType: 'native' }), withSecret(), context())).message).toContain('Only web clients');
+  });
+
+  it('issues an impersonation token that acts as the user looked up, not as an admin', () => {
+    const request = parseTokenRequest({ grant_type: 'urn:qlik:oauth:user-impersonation', client_id: 'c'.repeat(32), client_secret: SECRET, user_lookup: { field: 'userId', value: 'u-7' } });
+    const { identity } = issueToken(client({ allowedGrantTypes: ['urn:qlik:oauth:user-impersonation'] }), request, context());
+    expect(identity).toEqual({ userId: 'u-7', tenantId: 'tenant-1', admin: false });
+  });
+
+  it.each([
+    ['RS256', 'rsa-1'],
+    ['RS512', 'rsa-512'],
+    ['ES384', 'ec-1'],
+  ])('accepts a private-key JWT signed with %s', (alg, kid) => {
+    expect(issueToken(client(), withAssertion(assertion({}, { alg, kid })), context()).response.token_type).toBe('bearer');
+  });
+
+  it.each([
+    ['not a JWT', () => 'abc', /not a JWT/],
+    ['a header that is not JSON', () => `e30.${assertion().split('.').slice(1).join('.')}`.replace(/^e30/, 'bm90LWpzb24'), /header is not/],
+    ['alg none', () => assertion({}, { alg: 'none', kid: 'rsa-1' }).split('.').slice(0, 2).join('.') + '.', /"alg" must be/],
+    ['HS256', () => `${b64({ alg: 'HS256', kid: 'rsa-1' })}.${b64({})}.c2ln`, /"alg" must be/],
+    ['no kid', () => assertion({}, { alg: 'RS256' }), /"kid"/],
+    ['an unknown kid', () => assertion({}, { alg: 'RS256', kid: 'other' }), /no public key with kid "other"/],
+    ['a key of another alg', () => assertion({}, { alg: 'RS512', kid: 'rsa-1' }), /is for RS256/],
+    ['a tampered payload', () => {
+      const [h, , s] = assertion().split('.');
+      return `${h}.${b64({ iss: 'c'.repeat(32), sub: 'c'.repeat(32), aud: AUD, jti: randomUUID(), iat: 1, exp: 2 })}.${s}`;
+    }, /signature does not verify/],
+    ['iss not the client', () => assertion({ iss: 'someone' }), /"iss" and "sub"/],
+    ['sub not the client', () => assertion({ sub: 'someone' }), /"iss" and "sub"/],
+    ['another audience', () => assertion({ aud: 'https://elsewhere.example.com/oauth/token' }), /"aud" must be/],
+    ['a jti that is not a UUID', () => assertion({ jti: 'abc' }), /"jti" must be a UUID/],
+    ['exp more than 5 minutes after iat', () => assertion({ exp: Math.floor(NOW / 1000) + 301 }), /more than 300 seconds/],
+    ['an expired assertion', () => assertion({ iat: Math.floor(NOW / 1000) - 400, exp: Math.floor(NOW / 1000) - 100 }), /expired/],
+    ['an iat in the future', () => assertion({ iat: Math.floor(NOW / 1000) + 600, exp: Math.floor(NOW / 1000) + 700 }), /in the future/],
+    ['no iat', () => assertion({ iat: undefined }), /numeric "iat" and "exp"/],
+  ])('answers 401 for an assertion with %s', (_name, make, message) => {
+    const error = failure(() => issueToken(client(), withAssertion(make()), context()));
+    expect(error.kind).toBe('unauthenticated');
+    expect(error.message).toMatch(message);
+  });
+
+  it('accepts an assertion once: its jti cannot be replayed', () => {
+    const ctx = context();
+    const jwt = assertion();
+    issueToken(client(), withAssertion(jwt), ctx);
+    expect(failure(() => issueToken(client(), withAssertion(jwt), ctx)).message).toMatch(/already used/);
+  });
+});

@@ -80,7 +80,7 @@ const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connec
 
 /**
  * Checks a rule from outside and returns it normalized; throws a FaultRuleError naming the
- * field (e.g. `rule.status must be <= 599.`). `operationIds` are the contract's operations,
+ * field (e.g. `rule.status must be <= 599.`). `operationIds` are the contract's operations and the token endpoint's,
  * so that a misspelt operationId is refused instead of silently never matching.
  */
 export function parseFaultRule(input: unknown, operationIds: readonly string[], root = 'rule'): FaultRuleInput {
@@ -107,7 +107,7 @@ export function parseFaultRule(input: unknown, operationIds: readonly string[], 
     if (RESERVED_HEADERS.has(name.toLowerCase())) fail(`headers.${name}`, 'is computed by the server and cannot be set.');
   }
   if (rule.operationId !== undefined && !operationIds.includes(rule.operationId)) {
-    fail('operationId', `"${rule.operationId}" is not an operation of the contract; one of ${operationIds.map((o) => `"${o}"`).join(', ')}.`);
+    fail('operationId', `"${rule.operationId}" is not an operation of the mock; one of ${operationIds.map((o) => `"${o}"`).join(', ')}.`);
   }
   if (rule.path !== undefined) {
     try {

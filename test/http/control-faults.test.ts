@@ -254,7 +254,7 @@ describe('managing rules', () => {
     const { control } = await controlMock();
     expectError(await control.post('/faults', { status: 503, times: 0 }), 400, 'rule.times must be >= 1.');
     expectError(await control.post('/faults', { status: 503, operationID: 'x' }), 400, 'rule must not have the property "operationID".');
-    expectError(await control.post('/faults', { status: 503, operationId: 'listClients' }), 400, /not an operation of the contract/);
+    expectError(await control.post('/faults', { status: 503, operationId: 'listClients' }), 400, /not an operation of the mock/);
     expectError(await control.post('/faults', '{"status": 503'), 400, /not valid JSON/);
     expectError(await control.post('/faults'), 400, /JSON request body is required/);
     expect((await control.get('/faults')).body.faults).toEqual([]);

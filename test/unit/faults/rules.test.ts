@@ -33,7 +33,7 @@ describe('parseFaultRule', () => {
     ['headers without status', { delayMs: 5, headers: { a: 'b' } }, /rule\.headers needs a "status"/],
     ['a non-string header value', { status: 503, headers: { a: 1 } }, /rule\.headers\.a must be string/],
     ['a reserved header', { status: 503, headers: { 'Content-Length': '4' } }, /rule\.headers\.Content-Length is computed by the server/],
-    ['an unknown operationId', { status: 503, operationId: 'readAll' }, /rule\.operationId "readAll" is not an operation of the contract/],
+    ['an unknown operationId', { status: 503, operationId: 'readAll' }, /rule\.operationId "readAll" is not an operation of the mock/],
     ['a bad regex path', { status: 503, path: '^/api/(' }, /rule\.path is not a valid regular expression/],
     ['a header matcher without value', { status: 503, header: { name: 'x-test' } }, /rule\.header must have the property "value"/],
     ['a bad id', { id: 'has space', status: 503 }, /rule\.id must match pattern/],

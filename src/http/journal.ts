@@ -39,8 +39,10 @@ export function recordRequest(c: Context<AppEnv>, runtime: MockRuntime, outcome:
   };
   // The body is journaled when it has arrived, never awaited: a client that stalls part-way
   // through its body must still get the answer (a 401, a fault) that needs none of it.
-  const hasBody = !outcome.dropped && request.method !== 'GET' && request.method !== 'HEAD';
-  if (!hasBody) return runtime.journal.record(record);
+  if (outcome.dropped || request.method === 'GET' || request.method === 'HEAD') {
+    runtime.journal.record(record);
+    return;
+  }
   const body = journalBody(request);
   runtime.journal.record(record, outcome.operationId === TOKEN_OPERATION.operationId ? body.then(maskCredentials) : body);
 }

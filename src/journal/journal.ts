@@ -8,7 +8,7 @@ export const JOURNAL_BODY_LIMIT = 64 * 1024;
 /** At most this many bytes of records are kept: fewer than the limit when bodies are large. */
 export const JOURNAL_MAX_BYTES = 16 * 1024 * 1024;
 
-/** A request body as journaled: the parsed JSON (by reference), or text when it is not JSON or too long. */
+/** A request body as journaled: the parsed JSON, or text when it is not JSON or too long. */
 export type JournalBody = { json: unknown } | { text: string; truncated?: boolean };
 
 /** What the request path hands the journal: cheap references, formatted only when read. */

@@ -3,14 +3,24 @@ import { SortedIndex } from '../query/sorted-index.js';
 import { sortKeyValue, type SortKey } from '../query/sort.js';
 import type { ClientStore, Snapshot } from './types.js';
 
-const SORT_KEYS: readonly SortKey[] = ['clientId', 'clientName', 'appType', 'createdAt', 'updatedAt'];
-
-/** One tenant's clients by id, plus one ordered index per sort key so lists never sort per request. */
+/**
+ * One tenant's clients by id, plus an ordered index per sort key so lists never sort per request.
+ * An index is built the first time a list sorts by its key, then kept up to date: writes pay
+ * only for the sorts consumers use (by default just createdAt, where a new client is appended).
+ */
 class TenantTable {
   readonly byId = new Map<string, StoredClient>();
-  readonly indexes = new Map<SortKey, SortedIndex<StoredClient>>(
-    SORT_KEYS.map((key) => [key, new SortedIndex<StoredClient>((c) => sortKeyValue(key, c), (c) => c.clientId)]),
-  );
+  private readonly indexes = new Map<SortKey, SortedIndex<StoredClient>>();
+
+  index(key: SortKey): SortedIndex<StoredClient> {
+    let index = this.indexes.get(key);
+    if (!index) {
+      index = new SortedIndex<StoredClient>((c) => sortKeyValue(key, c), (c) => c.clientId);
+      index.rebuild(this.byId.values());
+      this.indexes.set(key, index);
+    }
+    return index;
+  }
 
   put(client: StoredClient): void {
     const previous = this.byId.get(client.clientId);
@@ -51,7 +61,7 @@ export class MemoryStore implements ClientStore {
   }
 
   index(tenantId: string, key: SortKey): SortedIndex<StoredClient> {
-    return (this.tenants.get(tenantId) ?? EMPTY).indexes.get(key)!;
+    return (this.tenants.get(tenantId) ?? EMPTY).index(key);
   }
 
   count(tenantId?: string): number {

@@ -39,6 +39,25 @@ describe('MemoryStore', () => {
     expect(store.index('nobody', 'clientId').size).toBe(0);
   });
 
+  it('builds an index on first use that matches one kept up to date since the start', () => {
+    const early = new MemoryStore();
+    const late = new MemoryStore();
+    const keys = ['clientId', 'clientName', 'appType', 'createdAt', 'updatedAt'] as const;
+    for (const key of keys) early.index('t', key); // built now, then maintained by every write
+    for (let i = 0; i < 60; i++) {
+      const id = ((i * 7919) % 61).toString(16).padStart(2, '0');
+      const client = { ...record(id, `Name ${(i * 31) % 17}`, `2025-01-01T00:00:${String(i % 60).padStart(2, '0')}.000000Z`), appType: i % 3 ? 'web' : 'spa' } as StoredClient;
+      for (const store of [early, late]) {
+        store.put(client);
+        if (i % 5 === 4) store.delete('t', ((i * 13) % 61).toString(16).padStart(2, '0'));
+      }
+    }
+    for (const key of keys) {
+      const ids = (store: MemoryStore) => store.index('t', key).toArray().map((c) => c.clientId);
+      expect(ids(late), key).toEqual(ids(early)); // `late` builds its index only here
+    }
+  });
+
   it('exports copies: changing a snapshot does not change the store', () => {
     const store = new MemoryStore({ version: 1, clients: [record('a', 'A', '2025-01-01T00:00:00.000000Z')] });
     const snap = store.snapshot();

@@ -30,7 +30,7 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
 function parseLimit(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_LIMIT;
   // Decimal digits only: Number() would also take "0x10", "1e1" or "0b11".
-  const limit = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  const limit = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
     throw new QueryError(`The query parameter "limit" must be a whole number from 1 to ${MAX_LIMIT}; got "${raw.slice(0, 64)}".`);
   }

@@ -190,6 +190,8 @@ export const APP_CASES: AppCase[] = [
   { name: 'limit=0x10', bullet: 'limit', method: 'GET', path: `${API}?limit=0x10`, expectStatus: 400 },
   { name: 'limit=1e1', bullet: 'limit', method: 'GET', path: `${API}?limit=1e1`, expectStatus: 400 },
   { name: 'limit=NaN', bullet: 'limit', method: 'GET', path: `${API}?limit=NaN`, expectStatus: 400 },
+  { name: 'limit with a leading space (%205)', bullet: 'limit', method: 'GET', path: `${API}?limit=%205`, expectStatus: 400 },
+  { name: 'limit with a trailing tab (5%09)', bullet: 'limit', method: 'GET', path: `${API}?limit=5%09`, expectStatus: 400 },
 
   // --- repeated parameters ----------------------------------------------------------------
   { name: 'limit twice', bullet: 'repeated parameters', method: 'GET', path: `${API}?limit=1&limit=2`, expectStatus: 400 },

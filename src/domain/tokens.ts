@@ -72,7 +72,8 @@ export function parseTokenRequest(fields: Record<string, unknown>, basic?: { cli
   if ((clientSecret === undefined) === (clientAssertion === undefined)) {
     throw invalid('Authenticate the client with exactly one of "client_secret" and "client_assertion".');
   }
-  const scope = text('scope');
+  // An empty scope (what some OAuth libraries send when none is configured) asks for nothing in particular.
+  const scope = fields.scope === '' ? undefined : text('scope');
   const scopes = scope === undefined ? [] : [...new Set(scope.split(' ').filter(Boolean))];
   const request: TokenRequest = { grantType, clientId, clientSecret, clientAssertion, scopes };
   if (grantType === 'urn:qlik:oauth:user-impersonation') request.userLookup = userLookup(fields);

@@ -10,6 +10,8 @@ export interface FaultRequest {
   /** Path parameters of the operation (`id`, `hint`). */
   params: Readonly<Record<string, string>>;
   header(name: string): string | undefined;
+  /** Only rules that name the request (an operationId or a path) apply: the token endpoint, outside the contract. */
+  namedOnly?: boolean;
 }
 
 export type FaultAction =
@@ -68,6 +70,7 @@ class ActiveRule {
 
   matches(request: FaultRequest): boolean {
     const rule = this.rule;
+    if (request.namedOnly && rule.operationId === undefined && !this.pathPattern) return false;
     if (rule.operationId !== undefined && rule.operationId !== request.operationId) return false;
     if (rule.method !== undefined && rule.method !== request.method) return false;
     if (rule.clientId !== undefined && rule.clientId !== request.params.id) return false;

@@ -8,6 +8,7 @@ import type { MockRuntime } from '../runtime/mock-runtime.js';
 import type { AppEnv } from './app.js';
 import { bearerToken } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
+import { TOKEN_OPERATION } from './operations.js';
 
 /** Details of the error bodies of injected statuses: what the real service would plausibly say. */
 const DETAILS: Record<number, string> = {
@@ -80,7 +81,15 @@ export function faultStep(
   // Everything up to here is synchronous: `times` is counted down before anything awaits.
   const decision = runtime.faults.isEmpty
     ? undefined
-    : runtime.faults.decide({ method: c.req.method, path: c.req.path, operationId: operation.operationId, params, header: (name) => c.req.header(name) });
+    : runtime.faults.decide({
+        method: c.req.method,
+        path: c.req.path,
+        operationId: operation.operationId,
+        params,
+        header: (name) => c.req.header(name),
+        // A catch-all rule or scenario (an outage, an expired token) is about the API, not about getting a token.
+        namedOnly: operation === TOKEN_OPERATION,
+      });
   const retryAfter = decision?.action || limit === undefined ? undefined : rateLimited(c, runtime, operation, limit);
   const fault = decision?.ruleId ?? (retryAfter !== undefined ? 'rate-limit' : decision?.fired.join(','));
   if (fault) c.set('fault', fault);

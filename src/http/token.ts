@@ -63,11 +63,11 @@ async function tokenFields(request: Request): Promise<Record<string, unknown>> {
 
 /** RFC 6749 §2.3.1: `Basic base64(urlencoded id ":" urlencoded secret)`; any other Authorization is ignored here. */
 function basicCredentials(header: string | undefined): { clientId: string; clientSecret: string } | undefined {
-  const m = header ? /^basic[ \t]+([A-Za-z0-9+/=_-]+)[ \t]*$/i.exec(header) : null;
-  if (!m) return undefined;
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  if (!header || !/^basic(?:[ \t]|$)/i.test(header)) return undefined;
+  const m = /^basic[ \t]+([A-Za-z0-9+/=_-]+)[ \t]*$/i.exec(header);
+  const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
   const colon = decoded.indexOf(':');
-  if (colon < 1) throw new ApiError(401, 'The Basic credentials must be "client_id:client_secret".', { 'www-authenticate': 'Basic' });
+  if (colon < 1) throw new ApiError(401, 'The Basic credentials must be base64 of "client_id:client_secret".', { 'www-authenticate': 'Basic' });
   return { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)) };
 }
 

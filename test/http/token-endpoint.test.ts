@@ -109,7 +109,7 @@ describe('POST /oauth/token (FACTS.md)', () => {
     expect((await api.get(API, { token: issued.body.access_token })).status).toBe(403);
   });
 
-  it('journals token requests with the credentials masked, and can be faulted by operationId', async () => {
+  it('journals token requests with the credentials masked, and is faulted by rules that name it', async () => {
     const { app, api } = await freshMock();
     const { id, secret } = await m2mClient(api);
     await api.post(TOKEN, { token: null, body: { grant_type: 'client_credentials', client_id: id, client_secret: secret } });
@@ -119,8 +119,15 @@ describe('POST /oauth/token (FACTS.md)', () => {
     expect((await api.post(TOKEN, { token: null, body: { grant_type: 'client_credentials', client_id: id, client_secret: secret } })).status).toBe(503);
     expect((await api.post(TOKEN, { token: null, body: { grant_type: 'client_credentials', client_id: id, client_secret: secret } })).status).toBe(200);
 
+    // A catch-all rule (no operationId, no path) is about the API: the token endpoint is not faulted by it.
+    await app.request('/__mock/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 502 }) });
+    expect((await api.get(API)).status).toBe(502);
+    expect((await api.post(TOKEN, { token: null, body: { grant_type: 'client_credentials', client_id: id, client_secret: secret } })).status).toBe(200);
+    await app.request('/__mock/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/oauth/*', status: 504, times: 1 }) });
+    expect((await api.post(TOKEN, { token: null, body: { grant_type: 'client_credentials', client_id: id, client_secret: secret } })).status).toBe(504);
+
     const journal = await (await app.request('/__mock/requests?operationId=issueOAuthToken')).json();
-    expect(journal.requests.map((r: { status: number }) => r.status)).toEqual([200, 200, 503, 200]);
+    expect(journal.requests.map((r: { status: number }) => r.status)).toEqual([200, 200, 503, 200, 200, 504]);
     expect(JSON.stringify(journal)).not.toContain(secret);
     expect(journal.requests[0].body).toMatchObject({ client_id: id, client_secret: '[REDACTED]' });
     expect(journal.requests[1].body).toContain('client_secret=%5BREDACTED%5D');

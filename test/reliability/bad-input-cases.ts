@@ -260,6 +260,7 @@ function tokenCases(): AppCase[] {
     }),
     token('secret of the wrong type (number)', JSON.stringify({ ...credentials, client_secret: 12345 }), 400),
     token('Basic credentials without a colon', 'grant_type=client_credentials', 401, { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('no-colon').toString('base64')}` } }),
+    token('Basic credentials that are not base64', 'grant_type=client_credentials', 401, { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic !!!' } }),
     token('form body with a repeated grant_type', 'grant_type=client_credentials&grant_type=password', 400, { headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
     token('form body of stray bytes', '%%%\u0000\uffff', 400, { note: 'parsed leniently: it has no grant_type', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
     token('token request as multipart/form-data', 'x', 415, { headers: { 'content-type': 'multipart/form-data; boundary=x' } }),

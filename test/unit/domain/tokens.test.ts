@@ -75,6 +75,10 @@ describe('parseTokenRequest', () => {
     });
   });
 
+  it('takes an empty scope as no scope in particular', () => {
+    expect(withSecret({ scope: '' }).scopes).toEqual([]);
+  });
+
   it('takes the credentials from Authorization: Basic, and refuses them twice', () => {
     const basic = { clientId: 'id', clientSecret: 's' };
     expect(parseTokenRequest({ grant_type: 'client_credentials' }, basic)).toMatchObject({ clientId: 'id', clientSecret: 's' });

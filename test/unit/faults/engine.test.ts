@@ -25,6 +25,19 @@ describe('mulberry32', () => {
 });
 
 describe('FaultEngine', () => {
+  it('applies only rules that name a namedOnly request (by operationId or path)', () => {
+    const engine = new FaultEngine([...OPS, 'issueOAuthToken']);
+    const token: FaultRequest = { method: 'POST', path: '/oauth/token', operationId: 'issueOAuthToken', params: {}, header: () => undefined, namedOnly: true };
+    engine.add({ status: 503 });
+    engine.add({ method: 'POST', status: 502 });
+    expect(engine.decide(token)).toBeUndefined();
+    engine.add({ path: '/oauth/token', status: 504, times: 1 });
+    engine.add({ operationId: 'issueOAuthToken', status: 500 });
+    expect(engine.decide(token)?.action).toMatchObject({ status: 504 });
+    expect(engine.decide(token)?.action).toMatchObject({ status: 500 });
+    expect(engine.decide(LIST)?.action).toMatchObject({ status: 503 });
+  });
+
   it('is empty until a rule is added, and then decides', () => {
     const engine = new FaultEngine(OPS);
     expect(engine.isEmpty).toBe(true);

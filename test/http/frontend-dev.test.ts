@@ -19,6 +19,15 @@ describe('CORS for local frontend development', () => {
     expect(response.headers.get('access-control-allow-headers')).toContain('qlik-confirm-delete');
   });
 
+  it('treats an OPTIONS without an Origin as no preflight: 405 with Allow, no CORS headers', async () => {
+    const { api } = await freshMock();
+    const reply = await api.call('OPTIONS', API, { token: null });
+    expect(reply.status).toBe(405);
+    expect(reply.headers.allow).toBe('GET, POST');
+    expect(reply.headers['access-control-allow-origin']).toBeUndefined();
+    expect(reply.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
   it('adds the headers to real responses, also to errors', async () => {
     const { api } = await freshMock();
     const ok = await api.get(API, { headers: { origin: 'http://localhost:3000' } });

@@ -1,7 +1,9 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { ControlClient } from './client/control-client.js';
 import { buildApp } from './http/app.js';
+import { answerClientErrors } from './http/client-error.js';
 import { MockRuntime, type MockOptions } from './runtime/mock-runtime.js';
 
 export type { MockOptions } from './runtime/mock-runtime.js';
@@ -42,6 +44,7 @@ export async function startMock(options: StartOptions = {}): Promise<RunningMock
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));
     s.once('error', reject);
   });
+  answerClientErrors(server as Server);
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? 'localhost' : host;
   const url = `http://${urlHost}:${port}`;

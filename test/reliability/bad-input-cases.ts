@@ -271,17 +271,19 @@ export interface SocketCase {
   name: string;
   bullet: Bullet;
   expectStatus: number;
-  /** True when the answer is in the API's error shape; false for answers of Node's HTTP parser. */
-  errorShape: boolean;
+  /** Refused by Node's HTTP parser before the app: answered (in the error shape) with the connection closed. */
+  parserRefuses?: true;
   note?: string;
 }
 
 /** Cases run over a raw TCP socket (bad-input.test.ts holds how each one is sent). */
 export const SOCKET_CASES: SocketCase[] = [
-  { name: 'Content-Length of 2 MiB, body never completes', bullet: 'body size', expectStatus: 413, errorShape: true, note: 'answered from the header, before the body is read' },
-  { name: 'chunked body growing past 1 MiB (no Content-Length)', bullet: 'body size', expectStatus: 413, errorShape: true, note: 'answered as soon as the count passes 1 MiB' },
-  { name: 'a header of 20 KiB', bullet: 'headers', expectStatus: 431, errorShape: false, note: "Node's parser (16 KiB limit): empty body, connection closed" },
-  { name: 'a request line of 20 KiB', bullet: 'headers', expectStatus: 431, errorShape: false, note: "Node's parser: empty body, connection closed" },
-  { name: 'a request that is not HTTP', bullet: 'headers', expectStatus: 400, errorShape: false, note: "Node's parser: empty body, connection closed" },
-  { name: 'raw %2e%2e in the request target', bullet: 'paths', expectStatus: 404, errorShape: true },
+  { name: 'Content-Length of 2 MiB, body never completes', bullet: 'body size', expectStatus: 413, note: 'answered from the header, before the body is read' },
+  { name: 'chunked body growing past 1 MiB (no Content-Length)', bullet: 'body size', expectStatus: 413, note: 'answered as soon as the count passes 1 MiB' },
+  { name: 'a header of 20 KiB', bullet: 'headers', expectStatus: 431, parserRefuses: true, note: "refused by Node's parser (16 KiB limit); connection closed" },
+  { name: 'a request line of 20 KiB', bullet: 'headers', expectStatus: 431, parserRefuses: true, note: "refused by Node's parser; connection closed" },
+  { name: 'a request that is not HTTP', bullet: 'headers', expectStatus: 400, parserRefuses: true, note: "refused by Node's parser; connection closed" },
+  { name: 'non-ASCII bytes in the request target', bullet: 'headers', expectStatus: 400, parserRefuses: true, note: "refused by Node's parser; connection closed" },
+  { name: 'a Content-Length that is not a number', bullet: 'headers', expectStatus: 400, parserRefuses: true, note: "refused by Node's parser; connection closed" },
+  { name: 'raw %2e%2e in the request target', bullet: 'paths', expectStatus: 404 },
 ];

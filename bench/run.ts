@@ -406,8 +406,9 @@ function report(seconds: number): void {
   add('4', 'POST create: lowdb file ÷ memory', ratio(rps('create-file'), rps('create-memory')), { atLeast: 0.3 });
   add('5a', 'start to first 200: mock ÷ bare Hono', ratio(startup.mock?.median, startup.baseline?.median), { atMost: 3 });
   add('5b', 'start to first 200: mock ÷ Prism', ratio(startup.mock?.median, startup.prism?.median));
-  const rss10k = memory.idle10k == null && memory.loaded10k == null ? null : Math.max(memory.idle10k ?? 0, memory.loaded10k ?? 0);
-  add('6', 'resident memory at 10,000 clients, MB (max of idle, after load)', rss10k, { atMost: 150 });
+  // The strictest reading: the most the process held at any point measured, under load included.
+  const rss10k = [memory.idle10k, memory.loaded10k, memory.peak10k].filter((mb): mb is number => mb != null);
+  add('6', 'resident memory at 10,000 clients, MB (max of idle, during and after load)', rss10k.length ? Math.max(...rss10k) : null, { atMost: 150 });
 
   const date = new Date().toISOString();
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StoredClient } from '../../../src/domain/types.js';
-import { DataFileError, LowdbStore } from '../../../src/store/lowdb.js';
+import { DataFileError, LowdbStore, SnapshotBytes } from '../../../src/store/lowdb.js';
 import { MemoryStore } from '../../../src/store/memory.js';
 import type { Snapshot } from '../../../src/store/types.js';
 
@@ -21,6 +21,27 @@ const record = (clientId: string, clientName: string, createdAt: string): Stored
 });
 const empty = (): Snapshot => ({ version: 1, clients: [] });
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'oauth-mock-')), 'db.json');
+
+describe('SnapshotBytes', () => {
+  it('writes exactly JSON.stringify(data, null, 1), reusing cached blocks through changes', () => {
+    const bytes = new SnapshotBytes();
+    let clients = Array.from({ length: 600 }, (_, i) => ({ ...record(`id-${i}`, `Name "${i}" ünï\n`, '2025-01-01T00:00:00.000000Z'), description: i % 7 ? undefined : 'd' }));
+    const check = () => {
+      const data: Snapshot = { version: 1, clients };
+      expect(bytes.serialize(data).toString('utf8')).toBe(JSON.stringify(data, null, 1));
+    };
+    check();
+    check(); // every block from the cache
+    clients = clients.map((c, i) => (i === 300 ? { ...c, clientName: 'patched' } : c)); // a change in the second block
+    check();
+    clients = clients.filter((_, i) => i !== 10); // a deletion shifts every later block
+    check();
+    clients = [...clients, record('new', 'appended', '2025-01-02T00:00:00.000000Z')];
+    check();
+    clients = [];
+    check();
+  });
+});
 
 describe('MemoryStore', () => {
   it('keeps every sort index in step with puts and deletes', () => {

@@ -25,7 +25,7 @@ const tempFile = () => join(mkdtempSync(join(tmpdir(), 'oauth-mock-')), 'db.json
 describe('SnapshotBytes', () => {
   it('writes exactly JSON.stringify(data, null, 1), reusing cached blocks through changes', () => {
     const bytes = new SnapshotBytes();
-    let clients = Array.from({ length: 600 }, (_, i) => ({ ...record(`id-${i}`, `Name "${i}" ünï\n`, '2025-01-01T00:00:00.000000Z'), description: i % 7 ? undefined : 'd' }));
+    let clients: StoredClient[] = Array.from({ length: 600 }, (_, i) => ({ ...record(`id-${i}`, `Name "${i}" ünï\n`, '2025-01-01T00:00:00.000000Z'), description: i % 7 ? undefined : 'd' }));
     const check = () => {
       const data: Snapshot = { version: 1, clients };
       expect(bytes.serialize(data).toString('utf8')).toBe(JSON.stringify(data, null, 1));

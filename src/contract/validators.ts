@@ -1,4 +1,4 @@
-import type { AnySchema, ErrorObject, ValidateFunction } from 'ajv';
+import type { AnySchema, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { CONTRACT_SCHEMA_OPTIONS, newAjv } from './ajv.js';
 import type { Contract } from './document.js';
 
@@ -8,8 +8,8 @@ export interface ContractValidators {
   patchRequest: ValidateFunction;
 }
 
-export function compileValidators(contract: Contract): ContractValidators {
-  const ajv = newAjv({ ...CONTRACT_SCHEMA_OPTIONS, allErrors: false });
+export function compileValidators(contract: Contract, options: Options = {}): ContractValidators {
+  const ajv = newAjv({ ...CONTRACT_SCHEMA_OPTIONS, allErrors: false, ...options });
   ajv.addSchema({ $id: 'oas', components: { schemas: contract.document.components.schemas } });
   const patchBody = structuredClone(contract.document.paths['/api/core/oauth-clients/{id}'].patch.requestBody.content['application/json'].schema);
   // Every PATCH path the contract lists, plus /allowedScopes of the newer revision (FACTS.md).

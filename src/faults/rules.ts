@@ -1,4 +1,4 @@
-import { sharedAjv } from '../contract/ajv.js';
+import { onFirstUse } from '../contract/ajv.js';
 import { describeSchemaError as describeError } from '../contract/validators.js';
 
 /** The longest latency a rule or `Prefer: delay=` may add: one minute. */
@@ -73,7 +73,7 @@ export const faultRuleSchema = {
   },
 } as const;
 
-const validateShape = sharedAjv().compile(faultRuleSchema);
+const shapeValidator = onFirstUse(faultRuleSchema);
 
 /** Headers a rule may not set: the server computes them, and a wrong one breaks the connection. */
 const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer']);
@@ -84,6 +84,7 @@ const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connec
  * so that a misspelt operationId is refused instead of silently never matching.
  */
 export function parseFaultRule(input: unknown, operationIds: readonly string[], root = 'rule'): FaultRuleInput {
+  const validateShape = shapeValidator();
   if (!validateShape(input)) throw new FaultRuleError(describeError(validateShape.errors, root));
   const rule = { ...(input as FaultRuleInput) };
   const fail = (field: string, message: string): never => {

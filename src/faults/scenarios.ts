@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { MAX_JSON_DEPTH, nestingWithin } from '../contract/json-depth.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sharedAjv } from '../contract/ajv.js';
+import { onFirstUse } from '../contract/ajv.js';
 import type { Identity } from '../domain/types.js';
 import { parseSnapshot } from '../store/snapshot.js';
 import type { Snapshot } from '../store/types.js';
@@ -51,7 +51,7 @@ const identity = {
 const SAFE_KEY = { not: { enum: ['__proto__', 'constructor', 'prototype'] } } as const;
 
 /** The parts of a scenario file that JSON Schema describes well; `data` and `faults` are checked in code for clearer messages. */
-const validateFile = sharedAjv().compile({
+export const scenarioFileSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['description'],
@@ -70,21 +70,24 @@ const validateFile = sharedAjv().compile({
     faults: { type: 'array', items: {} },
     rateLimits: {},
   },
-});
+} as const;
+const validateFileOf = onFirstUse(scenarioFileSchema);
 
-const validateRateLimits = sharedAjv().compile({
+export const rateLimitsSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['tiers'],
   properties: { tiers: { type: 'object', propertyNames: { pattern: '^[0-9]+$' }, additionalProperties: { type: 'integer', minimum: 1 } } },
-});
+} as const;
+const validateRateLimitsOf = onFirstUse(rateLimitsSchema);
 
-const validateFaker = sharedAjv().compile({
+export const fakerSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['count'],
   properties: { count: { type: 'integer', minimum: 1, maximum: 100_000 }, seed: { type: 'integer' } },
-});
+} as const;
+const validateFakerOf = onFirstUse(fakerSchema);
 
 export const SCENARIO_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
@@ -123,10 +126,12 @@ export function loadScenarios(dir: string, operationIds: readonly string[], requ
 
 /** Checks one scenario document; throws an Error naming the field, e.g. `faults[0].status must be <= 599.` */
 export function parseScenario(name: string, file: string, json: unknown, operationIds: readonly string[]): Scenario {
+  const validateFile = validateFileOf();
   if (!validateFile(json)) throw new Error(describeError(validateFile.errors, 'scenario'));
   const doc = json as { description: string; data?: unknown; identities?: Scenario['identities']; faults?: unknown[]; rateLimits?: Scenario['rateLimits'] };
   // The engine validates rules exactly as POST /__mock/faults does, ids included.
   new FaultEngine(operationIds).replaceAll(doc.faults ?? [], 'scenario.faults');
+  const validateRateLimits = validateRateLimitsOf();
   if (doc.rateLimits !== undefined && doc.rateLimits !== true && !validateRateLimits(doc.rateLimits)) {
     throw new Error(
       doc.rateLimits && typeof doc.rateLimits === 'object'
@@ -158,6 +163,7 @@ function parseData(data: unknown): ScenarioData {
     }
     if (keys.length === 1 && keys[0] === 'faker') {
       const faker = (data as { faker: unknown }).faker;
+      const validateFaker = validateFakerOf();
       if (!validateFaker(faker)) throw new Error(describeError(validateFaker.errors, 'scenario.data.faker'));
       const { count, seed } = faker as { count: number; seed?: number };
       return { kind: 'faker', count, seed: seed ?? 1 };

@@ -85,8 +85,11 @@ export class MockRuntime {
   readonly faults: FaultEngine;
   /** The last API requests, for GET /__mock/requests. */
   readonly journal: RequestJournal;
-  /** The scenario files, validated at start. */
-  readonly scenarios: ReadonlyMap<string, Scenario>;
+  /** The scenario files, read and validated on first use (see `loadsScenariosAtStart`). */
+  get scenarios(): ReadonlyMap<string, Scenario> {
+    return (this.loadedScenarios ??= MockRuntime.loadScenarios(this.options));
+  }
+  private loadedScenarios?: ReadonlyMap<string, Scenario>;
   readonly rateLimiter: RateLimiter;
   /** Undefined while rate limiting is off. */
   rateLimits?: RateLimitSettings;
@@ -113,7 +116,7 @@ export class MockRuntime {
     // Records are never changed in place (a change puts a new object) and replace() copies what
     // it loads, so the starting records can be kept by reference: no second copy of the data.
     this.initialData = { version: 1, clients: store.clients() };
-    this.scenarios = scenarios ?? MockRuntime.loadScenarios(options);
+    this.loadedScenarios = scenarios;
     this.faults = new FaultEngine(operations.map((op) => op.operationId));
     this.journal = new RequestJournal(options.journalLimit ?? DEFAULT_JOURNAL_LIMIT);
     this.rateLimiter = new RateLimiter(() => entropy.now());
@@ -155,15 +158,24 @@ export class MockRuntime {
     return { version: 1, clients: [...base.clients, ...fakeClients(options.seedCount, identities.default, options.fakerSeed)] };
   }
 
+  /**
+   * Scenario files are read at start when a start needs one or they are the user's (a bad file
+   * then stops the start, naming it); the bundled ones, checked by the tests, only when first
+   * used: validating them cost ~15 ms of every start.
+   */
+  private static scenariosAtStart(options: MockOptions): ReadonlyMap<string, Scenario> | undefined {
+    return options.scenario !== undefined || options.scenariosDir !== undefined ? MockRuntime.loadScenarios(options) : undefined;
+  }
+
   /** A mock in memory, ready at once (no I/O but reading the embedded files). */
   static inMemory(options: MockOptions = {}): MockRuntime {
-    const scenarios = MockRuntime.loadScenarios(options);
+    const scenarios = MockRuntime.scenariosAtStart(options);
     return new MockRuntime(new MemoryStore(MockRuntime.seedData(options, scenarios)), options, scenarios);
   }
 
   /** A mock on a lowdb JSON file; a new file is created with the seed data (an existing file keeps its data). */
   static async onFile(file: string, options: MockOptions = {}): Promise<MockRuntime> {
-    const scenarios = MockRuntime.loadScenarios(options);
+    const scenarios = MockRuntime.scenariosAtStart(options);
     return new MockRuntime(await LowdbStore.open(file, () => MockRuntime.seedData(options, scenarios)), options, scenarios);
   }
 

@@ -1,4 +1,4 @@
-import { sharedAjv } from '../contract/ajv.js';
+import { onFirstUse } from '../contract/ajv.js';
 import { APP_TYPES } from '../domain/types.js';
 import { describeSchemaError } from '../contract/validators.js';
 import type { Snapshot } from './types.js';
@@ -75,15 +75,19 @@ const storedClientSchema = {
   },
 } as const;
 
-const validateSnapshot = sharedAjv().compile({
+/** The shape of stored data (exported for the test that checks every run-time schema). */
+export const snapshotSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['version', 'clients'],
   properties: { version: { const: 1 }, clients: { type: 'array', items: storedClientSchema } },
-});
+} as const;
+
+const snapshotValidator = onFirstUse(snapshotSchema);
 
 /** Checks data from outside; throws an Error naming the first bad field. */
 export function parseSnapshot(data: unknown): Snapshot {
+  const validateSnapshot = snapshotValidator();
   if (!validateSnapshot(data)) throw new Error(describeSchemaError(validateSnapshot.errors, 'state'));
   const snapshot = data as unknown as Snapshot;
   const seen = new Set<string>();

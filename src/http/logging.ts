@@ -13,19 +13,23 @@ export type LogSink = (line: string) => void;
  * (if a fault rule or `Prefer` answered it). Never the Authorization header or a body.
  */
 export function requestLogger(level: LogLevel, sink: LogSink = (line) => process.stdout.write(`${line}\n`)): MiddlewareHandler<AppEnv> | undefined {
-  if (RANK[level] < RANK.info) return undefined;
+  if (level === 'silent') return undefined;
   return async (c, next) => {
     const started = performance.now();
     await next();
     // Container healthchecks poll every few seconds: keep them out of the info log.
     if (c.req.path === '/__mock/health' && RANK[level] < RANK.debug) return;
+    // A reset connection sent nothing: its marker response is not a status.
+    const status = c.res.headers.has('x-hono-already-sent') ? 0 : c.res.status;
+    // A line's level: error for a 5xx or a dropped connection, warn for a 4xx, else info.
+    const lineLevel = status >= 500 || status === 0 ? 'error' : status >= 400 ? 'warn' : 'info';
+    if (RANK[lineLevel] > RANK[level]) return;
     const entry: Record<string, unknown> = {
       time: new Date().toISOString(),
-      level: c.res.status >= 500 ? 'error' : 'info',
+      level: lineLevel,
       method: c.req.method,
       path: c.req.path,
-      // A reset connection sent nothing: its marker response is not a status.
-      status: c.res.headers.has('x-hono-already-sent') ? 0 : c.res.status,
+      status,
       durationMs: Math.round((performance.now() - started) * 100) / 100,
     };
     const operationId = c.get('operationId');

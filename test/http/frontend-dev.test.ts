@@ -82,8 +82,24 @@ describe('request logs', () => {
     const [first, second] = lines.map((l) => JSON.parse(l));
     expect(first).toMatchObject({ method: 'GET', path: API, status: 200, operationId: 'readAllOAuthClientsQCC', level: 'info' });
     expect(typeof first.durationMs).toBe('number');
-    expect(second).toMatchObject({ status: 404, operationId: 'readOAuthClientQCC' });
+    expect(second).toMatchObject({ status: 404, operationId: 'readOAuthClientQCC', level: 'warn' });
     expect(lines.join('\n')).not.toContain('super-secret-token');
+  });
+
+  it('at warn logs only 4xx and 5xx answers, at error only 5xx', async () => {
+    for (const [logLevel, expected] of [
+      ['warn', [404, 503]],
+      ['error', [503]],
+    ] as const) {
+      const lines: string[] = [];
+      const app = createApp({ logLevel, logSink: (line) => lines.push(line) });
+      await app.request(API, { headers: { authorization: 'Bearer x' } });
+      await app.request(`${API}/nope`, { headers: { authorization: 'Bearer x' } });
+      await app.request(API, { headers: { authorization: 'Bearer x', prefer: 'code=503' } });
+      const logged = lines.map((l) => JSON.parse(l) as { status: number; level: string });
+      expect(logged.map((e) => e.status), logLevel).toEqual(expected);
+      expect(logged.at(-1)?.level).toBe('error');
+    }
   });
 
   it('is silent by default', async () => {

@@ -65,6 +65,13 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
   if (publicBaseUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(publicBaseUrl)) {
     throw new UsageError(`--public-base-url (PUBLIC_BASE_URL) must be an origin such as https://mock.example.com; got "${publicBaseUrl}"`);
   }
+  const corsOrigins = read('cors-origins')?.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of corsOrigins ?? []) {
+    // Browsers send Origin as scheme://host[:port], lower case, no path: anything else never matches.
+    if (!/^https?:\/\/[^/?#]+$/.test(origin) || originOf(origin) !== origin) {
+      throw new UsageError(`--cors-origins (CORS_ORIGINS) takes origins such as https://app.example.com (lower case, no path or trailing slash); got "${origin}"`);
+    }
+  }
   const rateLimitsEnv = env.RATE_LIMITS;
   if (rateLimitsEnv !== undefined && !['', 'true', 'false', '1', '0'].includes(rateLimitsEnv)) {
     throw new UsageError(`RATE_LIMITS must be true or false; got "${rateLimitsEnv}"`);
@@ -78,10 +85,18 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
     fakerSeed: optionalInteger('faker-seed', read('faker-seed'), 0, 2 ** 31 - 1),
     publicBaseUrl,
     logLevel: logLevel as LogLevel,
-    corsOrigins: read('cors-origins')?.split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins,
     rateLimits: values['rate-limits'] === true || rateLimitsEnv === 'true' || rateLimitsEnv === '1',
     controlToken: read('control-token'),
   };
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 function integer(flag: string, raw: string, min: number, max: number): number {

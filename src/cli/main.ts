@@ -2,13 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { startMock, type RunningMock } from '../index.js';
+import { UnknownScenarioError } from '../runtime/mock-runtime.js';
 import { helpText, parseConfig, UsageError } from './config.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** One line on stderr and an exit status: 2 for usage, 1 for everything else. Never a stack. */
 function fail(error: unknown): never {
-  const status = error instanceof UsageError ? 2 : 1;
+  // An unknown --scenario is a wrong value like any other, found once the scenarios are read.
+  const status = error instanceof UsageError || error instanceof UnknownScenarioError ? 2 : 1;
   const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException;
   const message =
     code === 'EADDRINUSE'

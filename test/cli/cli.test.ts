@@ -35,6 +35,9 @@ describe('CLI', () => {
     [['--frobnicate'], /frobnicate/],
     [['--port', 'abc'], /--port/],
     [['--log-level', 'chatty'], /--log-level/],
+    [['--cors-origins', 'https://a.example/'], /--cors-origins.*"https:\/\/a\.example\/"/],
+    [['--cors-origins', 'HTTPS://A.example'], /--cors-origins/],
+    [['--port', '0', '--scenario', 'nope'], /Unknown scenario "nope"/],
   ])('exits 2 with one line naming the problem for %j', (args, pattern) => {
     const result = run(args);
     expect(result.status).toBe(2);

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { DomainError, type DomainErrorKind } from '../domain/errors.js';
 import { QueryError } from '../query/errors.js';
+import { DataFileError } from '../store/lowdb.js';
 import type { MockRuntime } from '../runtime/mock-runtime.js';
 import { operationHandlers } from './api.js';
 import { authenticate } from './auth.js';
@@ -99,6 +100,7 @@ export function errorResponse(c: Context<AppEnv>, error: unknown): Response {
   if (error instanceof ApiError) ({ status, detail, headers } = error);
   else if (error instanceof DomainError) [status, detail] = [DOMAIN_STATUS[error.kind], error.message];
   else if (error instanceof QueryError) [status, detail] = [400, error.message];
+  else if (error instanceof DataFileError) detail = `${error.message}.`;
   else console.error('[qlik-oauth-clients-mock] unexpected error:', error);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return c.json(errorBody(status, detail), status as 400);

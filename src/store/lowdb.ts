@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { MemoryStore } from './memory.js';
 import { parseSnapshot } from './snapshot.js';
@@ -97,6 +97,12 @@ class SnapshotFile implements Adapter<Snapshot> {
     }
     await rename(this.temp, this.path);
   }
+
+  /** Fails as a write would (a folder that is not writable, a read-only file system), leaving nothing behind. */
+  async probeWrite(): Promise<void> {
+    await (await open(this.temp, 'w')).close();
+    await unlink(this.temp);
+  }
 }
 
 /**
@@ -109,6 +115,7 @@ export class LowdbStore extends MemoryStore {
   override readonly kind = 'file' as const;
   override readonly location: string;
   private readonly db: Low<Snapshot>;
+  private readonly file: SnapshotFile;
   private dirty = false;
   private inFlight: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
@@ -116,7 +123,8 @@ export class LowdbStore extends MemoryStore {
   private constructor(path: string) {
     super();
     this.location = path;
-    this.db = new Low<Snapshot>(new SnapshotFile(path), { version: 1, clients: [] });
+    this.file = new SnapshotFile(path);
+    this.db = new Low<Snapshot>(this.file, { version: 1, clients: [] });
   }
 
   /**
@@ -148,6 +156,12 @@ export class LowdbStore extends MemoryStore {
     } catch (error) {
       throw new DataFileError(`cannot use data file ${path}: ${(error as Error).message}`);
     }
+    // A file that can be read but not replaced would fail every write later: say so now.
+    try {
+      await store.file.probeWrite();
+    } catch (error) {
+      throw new DataFileError(`cannot write data file ${path}: ${(error as Error).message}`);
+    }
     store.dirty = false;
     return store;
   }
@@ -165,7 +179,10 @@ export class LowdbStore extends MemoryStore {
         this.dirty = false;
         // Serialised now, so it holds every change made up to this moment.
         this.db.data = { version: 1, clients: this.clients() };
-        const write = this.db.write();
+        const write = this.db.write().catch((error: unknown) => {
+          this.dirty = true; // the next write tries again with everything
+          throw new DataFileError(`cannot write data file ${this.location}: ${(error as Error).message}; the change is kept in memory only`);
+        });
         this.inFlight = write;
         const clear = () => {
           if (this.inFlight === write) this.inFlight = null;

@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startMock } from '../../src/index.js';
 
 const API = '/api/core/oauth-clients';
 const AUTH = { authorization: 'Bearer owner-token' };
@@ -197,6 +198,41 @@ describe('a data file that cannot be used', () => {
     if (before) expect(readFileSync(file).equals(before), 'the file is untouched').toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   }, 30_000);
+
+  it('a file that can be read but not replaced: one line at start, exit 1, untouched', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'db.json');
+    writeFileSync(file, '{"version":1,"clients":[]}');
+    mkdirSync(join(dir, '.db.json.tmp')); // a write could not create its temp file (root ignores chmod)
+    const run = cli(file);
+    expect((await run.exited).code).toBe(1);
+    const lines = run.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`cannot write data file ${file}`);
+    expect(readFileSync(file, 'utf8')).toBe('{"version":1,"clients":[]}');
+  }, 30_000);
+
+  it('a write that fails while running: a 500 saying so (not "a bug"), and the next write stores both', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'db.json');
+    const mock = await startMock({ dataFile: file });
+    try {
+      mkdirSync(join(dir, '.db.json.tmp'));
+      const body = JSON.stringify({ appType: 'native', clientName: 'Kept in memory' });
+      const headers = { authorization: 'Bearer owner-token', 'content-type': 'application/json' };
+      const failed = await fetch(`${mock.url}/api/core/oauth-clients`, { method: 'POST', headers, body });
+      expect(failed.status).toBe(500);
+      const detail = ((await failed.json()) as { errors: { detail: string }[] }).errors[0].detail;
+      expect(detail).toContain(`cannot write data file ${file}`);
+      expect(detail).toContain('kept in memory only');
+      rmSync(join(dir, '.db.json.tmp'), { recursive: true });
+      expect((await fetch(`${mock.url}/api/core/oauth-clients`, { method: 'POST', headers, body })).status).toBe(201);
+      const names = (JSON.parse(readFileSync(file, 'utf8')) as { clients: { clientName: string }[] }).clients.map((c) => c.clientName);
+      expect(names.filter((n) => n === 'Kept in memory')).toHaveLength(2);
+    } finally {
+      await mock.close();
+    }
+  });
 });
 
 describe('SIGTERM', () => {

@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StoredClient } from '../../../src/domain/types.js';
 import { DataFileError, LowdbStore, SnapshotBytes } from '../../../src/store/lowdb.js';
@@ -99,6 +99,27 @@ describe('LowdbStore', () => {
     await Promise.all(writes);
     const reopened = await LowdbStore.open(file, empty);
     expect(reopened.count()).toBe(51);
+  });
+
+  it('refuses at open a file it can read but not replace, and leaves it untouched', async () => {
+    const file = tempFile();
+    writeFileSync(file, JSON.stringify({ version: 1, clients: [] }));
+    mkdirSync(join(dirname(file), '.db.json.tmp')); // where a write would put the new file (root ignores chmod)
+    await expect(LowdbStore.open(file, empty)).rejects.toThrow(/cannot write data file/);
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify({ version: 1, clients: [] }));
+  });
+
+  it('reports a failed write as a DataFileError, and writes the change with the next one', async () => {
+    const file = tempFile();
+    const store = await LowdbStore.open(file, empty);
+    const blocker = join(dirname(file), '.db.json.tmp');
+    mkdirSync(blocker);
+    store.put(record('a', 'A', '2025-01-01T00:00:00.000000Z'));
+    await expect(store.flush()).rejects.toThrow(/cannot write data file .*kept in memory only/);
+    rmdirSync(blocker);
+    store.put(record('b', 'B', '2025-01-02T00:00:00.000000Z'));
+    await store.flush();
+    expect(JSON.parse(readFileSync(file, 'utf8')).clients.map((c: StoredClient) => c.clientId)).toEqual(['a', 'b']);
   });
 
   it('refuses a corrupt file and leaves it untouched', async () => {

@@ -64,8 +64,10 @@ export function parseTokenRequest(fields: Record<string, unknown>, basic?: { cli
     }
     ({ clientId, clientSecret } = basic);
   }
-  if (clientId === undefined) throw invalid('"client_id" is required.');
   const clientAssertion = text('client_assertion');
+  // RFC 7523: with an assertion, client_id may be left out; the assertion's subject names the client.
+  clientId ??= clientAssertion === undefined ? undefined : assertionSubject(clientAssertion);
+  if (clientId === undefined) throw invalid('"client_id" is required.');
   const assertionType = text('client_assertion_type');
   if (clientAssertion !== undefined && assertionType !== JWT_BEARER) throw invalid(`"client_assertion_type" must be "${JWT_BEARER}".`);
   if (clientAssertion === undefined && assertionType !== undefined) throw invalid('"client_assertion_type" was sent without "client_assertion".');
@@ -80,8 +82,26 @@ export function parseTokenRequest(fields: Record<string, unknown>, basic?: { cli
   return request;
 }
 
+/** The `sub` of an assertion, read without verifying it (verification comes with the client's keys). */
+function assertionSubject(assertion: string): string | undefined {
+  try {
+    const sub: unknown = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')).sub;
+    return typeof sub === 'string' && sub !== '' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function userLookup(fields: Record<string, unknown>): TokenRequest['userLookup'] {
-  const lookup = fields.user_lookup;
+  let lookup = fields.user_lookup;
+  // In a form, the object may come as JSON text.
+  if (typeof lookup === 'string') {
+    try {
+      lookup = JSON.parse(lookup);
+    } catch {
+      // reported below
+    }
+  }
   const field = typeof lookup === 'object' && lookup !== null ? (lookup as Record<string, unknown>).field : fields['user_lookup[field]'];
   const value = typeof lookup === 'object' && lookup !== null ? (lookup as Record<string, unknown>).value : fields['user_lookup[value]'];
   if ((field !== 'subject' && field !== 'userId') || typeof value !== 'string' || value === '') {

@@ -103,10 +103,22 @@ describe('parseTokenRequest', () => {
     expect(error.message).toMatch(message);
   });
 
-  it('reads user_lookup from a JSON object or from form fields', () => {
+  it('reads user_lookup from a JSON object, from form fields, or from JSON text in a form', () => {
     const base = { grant_type: 'urn:qlik:oauth:user-impersonation', client_id: 'c', client_secret: 's' };
     expect(parseTokenRequest({ ...base, user_lookup: { field: 'subject', value: 'auth0|42' } }).userLookup).toEqual({ field: 'subject', value: 'auth0|42' });
     expect(parseTokenRequest({ ...base, 'user_lookup[field]': 'userId', 'user_lookup[value]': 'u-1' }).userLookup).toEqual({ field: 'userId', value: 'u-1' });
+    expect(parseTokenRequest({ ...base, user_lookup: '{"field":"userId","value":"u-2"}' }).userLookup).toEqual({ field: 'userId', value: 'u-2' });
+    expect(failure(() => parseTokenRequest({ ...base, user_lookup: '{not json' })).message).toMatch(/user_lookup/);
+  });
+
+  it("takes the client id from an assertion's subject when client_id is left out (RFC 7523)", () => {
+    const jwt = assertion();
+    const request = parseTokenRequest({ grant_type: 'client_credentials', client_assertion: jwt, client_assertion_type: JWT_BEARER });
+    expect(request.clientId).toBe('c'.repeat(32));
+    expect(issueToken(client(), request, context()).response.token_type).toBe('bearer');
+    expect(failure(() => parseTokenRequest({ grant_type: 'client_credentials', client_assertion: 'not-a-jwt', client_assertion_type: JWT_BEARER })).message).toMatch(
+      /client_id" is required/,
+    );
   });
 });
 

@@ -128,6 +128,12 @@ export class FaultEngine {
     }
   }
 
+  /** Back to these rules, as at start: generated ids count from fault-1 again (skipping taken ones). */
+  resetTo(inputs: readonly unknown[]): FaultRuleView[] {
+    this.counter = 0;
+    return this.replaceAll(inputs);
+  }
+
   list(): FaultRuleView[] {
     return this.rules.map((r) => r.view());
   }

@@ -202,7 +202,7 @@ export class MockRuntime {
     this.replaceData(this.initialData);
     this.identities = this.start.identities;
     this.issuedTokens.clear();
-    this.faults.replaceAll(this.start.faults);
+    this.faults.resetTo(this.start.faults);
     this.rateLimits = this.start.rateLimits;
     this.rateLimiter.clear();
     this.journal.clear();

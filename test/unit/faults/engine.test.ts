@@ -25,6 +25,17 @@ describe('mulberry32', () => {
 });
 
 describe('FaultEngine', () => {
+  it('counts generated ids from fault-1 again after resetTo, skipping the ids of the rules it keeps', () => {
+    const engine = new FaultEngine(OPS);
+    engine.add({ status: 503 });
+    engine.add({ status: 502 });
+    expect(engine.add({ status: 500 }).id).toBe('fault-3');
+    engine.resetTo([]);
+    expect(engine.add({ status: 503 }).id).toBe('fault-1');
+    engine.resetTo([{ id: 'fault-1', status: 503 }]);
+    expect(engine.add({ status: 502 }).id).toBe('fault-2');
+  });
+
   it('applies only rules that name a namedOnly request (by operationId or path)', () => {
     const engine = new FaultEngine([...OPS, 'issueOAuthToken']);
     const token: FaultRequest = { method: 'POST', path: '/oauth/token', operationId: 'issueOAuthToken', params: {}, header: () => undefined, namedOnly: true };

@@ -111,7 +111,17 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
     }
   });
 
+  // A known path with another method is a 405 with Allow, as on the API; anything else a 404.
+  const allowed = Object.entries(controlOpenApi.paths as Record<string, Record<string, unknown>>).map(([template, item]) => ({
+    pattern: new RegExp(`^${template.replace(/\./g, '\\.').replace(/\{\w+\}/g, '[^/]+')}$`),
+    allow: Object.keys(item)
+      .filter((key) => ['get', 'put', 'post', 'delete', 'patch'].includes(key))
+      .map((m) => m.toUpperCase())
+      .join(', '),
+  }));
   control.all('*', (c) => {
+    const known = allowed.find((p) => p.pattern.test(c.req.path));
+    if (known) throw new ApiError(405, `${c.req.method} is not allowed here; allowed: ${known.allow}.`, { allow: known.allow });
     throw new ApiError(404, `No control route matches ${c.req.method} ${c.req.path}; see GET /__mock/control.openapi.json.`);
   });
   return control;

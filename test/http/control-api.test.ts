@@ -60,11 +60,17 @@ describe('the control API', () => {
     expect((await control.get('/state')).body).toEqual(before);
   });
 
-  it('answers unknown control routes and wrong methods with 404 in the error shape', async () => {
+  it('answers unknown control routes with 404 and wrong methods with 405 and Allow, in the error shape', async () => {
     const { control } = await controlMock();
     expectError(await control.get('/nope'), 404, /control\.openapi\.json/);
-    expectError(await control.call('PATCH', '/faults'), 404);
-    expectError(await control.put('/openapi.json', {}), 404);
+    const patch = await control.call('PATCH', '/faults');
+    expectError(patch, 405);
+    expect(patch.headers.allow).toBe('GET, POST, DELETE');
+    expectError(await control.put('/openapi.json', {}), 405);
+    const apply = await control.get('/scenarios/empty');
+    expectError(apply, 405);
+    expect(apply.headers.allow).toBe('POST');
+    expectError(await control.get('/openapiXjson'), 404); // the dot is not a wildcard
   });
 
   it('serves its own OpenAPI document, describing every registered control route', async () => {

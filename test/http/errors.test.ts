@@ -52,6 +52,6 @@ describe('errors in the API shape', () => {
     expect(response.status).toBe(200);
     const document = await response.json();
     expect(document.paths['/api/core/oauth-clients']).toBeDefined();
-    expect((await app.request('/__mock/openapi.json', { method: 'PUT', body: '{}' })).status).toBe(404);
+    expect((await app.request('/__mock/openapi.json', { method: 'PUT', body: '{}' })).status).toBe(405);
   });
 });

@@ -5,6 +5,12 @@ import { ApiError } from './errors.js';
 export const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_TYPES = /^application\/(?:[\w.+-]+\+)?json$/i;
 
+/** The media type of a request's Content-Type, without parameters ('' when there is none). */
+export const mediaTypeOf = (request: Request): string => request.headers.get('content-type')?.split(';')[0].trim() ?? '';
+
+/** application/json or any `+json` type. */
+export const isJsonType = (mediaType: string): boolean => JSON_TYPES.test(mediaType);
+
 /**
  * Reads a JSON request body for an operation that takes one: 413 as soon as it passes 1 MiB
  * (from Content-Length, or while streaming a body without one), 415 for a body that is not
@@ -75,8 +81,8 @@ function asText(bytes: Uint8Array): JournalBody {
 
 function parseJsonBytes(request: Request, bytes: Uint8Array): unknown {
   const type = request.headers.get('content-type');
-  const mediaType = type?.split(';')[0].trim() ?? '';
-  if (!JSON_TYPES.test(mediaType)) {
+  const mediaType = mediaTypeOf(request);
+  if (!isJsonType(mediaType)) {
     throw new ApiError(415, `The request body must be sent as application/json${type ? `, not ${mediaType || 'an empty type'}` : ' (the Content-Type header is missing)'}.`);
   }
   let text: string;

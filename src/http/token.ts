@@ -2,12 +2,11 @@ import type { Context } from 'hono';
 import { JOURNAL_BODY_LIMIT, type JournalBody } from '../journal/journal.js';
 import type { MockRuntime } from '../runtime/mock-runtime.js';
 import type { AppEnv } from './app.js';
-import { journalAs, MAX_BODY_BYTES, readJsonBody, readTextBody } from './body.js';
+import { isJsonType, journalAs, MAX_BODY_BYTES, mediaTypeOf, readJsonBody, readTextBody } from './body.js';
 import { ApiError } from './errors.js';
 import { requestOrigin } from './links.js';
 
 const FORM = 'application/x-www-form-urlencoded';
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 const SECRET_FIELDS = ['client_secret', 'client_assertion'];
 
 /** A token request's body as the journal shows it: the credentials masked, JSON or form. */
@@ -41,7 +40,7 @@ export async function issueTokenHandler(c: Context<AppEnv>, runtime: MockRuntime
 }
 
 async function tokenFields(request: Request): Promise<Record<string, unknown>> {
-  const type = request.headers.get('content-type')?.split(';')[0].trim() ?? '';
+  const type = mediaTypeOf(request);
   if (type.toLowerCase() === FORM) {
     const text = await readTextBody(request, MAX_BODY_BYTES);
     // Credentials are masked by the journal (see maskCredentials).
@@ -53,7 +52,7 @@ async function tokenFields(request: Request): Promise<Record<string, unknown>> {
     }
     return fields;
   }
-  if (!JSON_TYPE.test(type)) {
+  if (!isJsonType(type)) {
     throw new ApiError(415, `A token request is sent as ${FORM} or application/json${type ? `, not ${type}` : ' (the Content-Type header is missing)'}.`);
   }
   const body = await readJsonBody(request);

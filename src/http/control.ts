@@ -6,6 +6,7 @@ import type { MockRuntime } from '../runtime/mock-runtime.js';
 import { parseSnapshot } from '../store/snapshot.js';
 import type { AppEnv } from './app.js';
 import { controlOpenApi } from './control-openapi.js';
+import { OperationResolver } from './operations.js';
 import { parseJsonText, readTextBody } from './body.js';
 
 /** Control bodies may be large (a whole state export), but not endless. */
@@ -111,17 +112,20 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
     }
   });
 
-  // A known path with another method is a 405 with Allow, as on the API; anything else a 404.
-  const allowed = Object.entries(controlOpenApi.paths as Record<string, Record<string, unknown>>).map(([template, item]) => ({
-    pattern: new RegExp(`^${template.replace(/\./g, '\\.').replace(/\{\w+\}/g, '[^/]+')}$`),
-    allow: Object.keys(item)
-      .filter((key) => ['get', 'put', 'post', 'delete', 'patch'].includes(key))
-      .map((m) => m.toUpperCase())
-      .join(', '),
-  }));
+  // A known path with another method is a 405 with Allow, as on the API (same resolver); anything else a 404.
+  const known = new OperationResolver(
+    Object.entries(controlOpenApi.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((key) => ['get', 'put', 'post', 'delete', 'patch'].includes(key))
+        .map((method) => ({ operationId: `${method} ${path}`, method: method.toUpperCase(), path, responses: [] })),
+    ),
+  );
   control.all('*', (c) => {
-    const known = allowed.find((p) => p.pattern.test(c.req.path));
-    if (known) throw new ApiError(405, `${c.req.method} is not allowed here; allowed: ${known.allow}.`, { allow: known.allow });
+    const match = known.resolve(c.req.method, c.req.path);
+    if (match.kind === 'method-not-allowed') {
+      const allow = match.allow.join(', ');
+      throw new ApiError(405, `${c.req.method} is not allowed here; allowed: ${allow}.`, { allow });
+    }
     throw new ApiError(404, `No control route matches ${c.req.method} ${c.req.path}; see GET /__mock/control.openapi.json.`);
   });
   return control;

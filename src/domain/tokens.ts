@@ -1,5 +1,5 @@
 import { createHash, createHmac, createPublicKey, timingSafeEqual, verify, type JsonWebKey } from 'node:crypto';
-import { DomainError, invalid } from './errors.js';
+import { invalid, unauthenticated } from './errors.js';
 import type { Entropy } from './ids.js';
 import type { GrantType, Identity, StoredClient } from './types.js';
 
@@ -36,8 +36,6 @@ export interface IssuedToken {
   /** Who a bearer of the token is to the API. */
   identity: Identity;
 }
-
-const unauthenticated = (message: string) => new DomainError('unauthenticated', message);
 
 /**
  * The fields of a token request (a JSON object or a form), plus credentials from

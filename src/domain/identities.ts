@@ -8,7 +8,7 @@ export interface IdentityConfig {
 }
 
 /** How many tokens from the token endpoint are remembered (the oldest are forgotten first). */
-export const MAX_ISSUED_TOKENS = 10_000;
+const MAX_ISSUED_TOKENS = 10_000;
 
 /** Tokens the mock issued (POST /oauth/token) and who each acts as; shared by every registry of a mock. */
 export class IssuedTokens {

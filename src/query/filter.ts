@@ -1,6 +1,7 @@
 /**
- * SCIM filter expressions (RFC 7644 §3.4.2.2) restricted to the three string
- * attributes of an OAuth client: clientId, clientName and appType.
+ * SCIM filter expressions (RFC 7644 §3.4.2.2) over the string attributes of an
+ * OAuth client: clientId, clientName, appType, tenantId and createdByType. Each
+ * caller names the attributes its API allows (the default: all of them).
  *
  * Grammar (case-insensitive keywords, attribute names and operators):
  *
@@ -28,12 +29,14 @@
  */
 import { QueryError, quoteInput } from './errors.js';
 
-export type FilterAttribute = 'clientId' | 'clientName' | 'appType';
+export type FilterAttribute = 'clientId' | 'clientName' | 'appType' | 'tenantId' | 'createdByType';
 
 export type Filterable = {
   readonly clientId: string;
   readonly clientName: string;
   readonly appType: string;
+  readonly tenantId?: string;
+  readonly createdByType?: string;
 };
 
 export type CompareOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le';
@@ -73,18 +76,38 @@ export type FilterNode = CompareNode | PresentNode | AndNode | OrNode | NotNode;
 
 export type FilterPredicate = (item: Filterable) => boolean;
 
-export const FILTER_ATTRIBUTES: readonly FilterAttribute[] = ['clientId', 'clientName', 'appType'];
+export const FILTER_ATTRIBUTES: readonly FilterAttribute[] = ['clientId', 'clientName', 'appType', 'tenantId', 'createdByType'];
 export const MAX_FILTER_LENGTH = 4096;
 export const MAX_FILTER_DEPTH = 32;
 export const FILTER_CACHE_SIZE = 256;
 
 const COMPARE_OPERATORS: readonly CompareOperator[] = ['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'];
 const OPERATOR_LIST = [...COMPARE_OPERATORS, 'pr'].join(', ');
-const ATTRIBUTE_LIST = FILTER_ATTRIBUTES.join(', ');
 
-const ATTRIBUTE_BY_LOWER: ReadonlyMap<string, FilterAttribute> = new Map(
-  FILTER_ATTRIBUTES.map((a) => [a.toLowerCase(), a] as const),
-);
+/** The attributes one API allows, looked up case-insensitively. */
+class AttributeSet {
+  readonly list: string;
+  /** Compiled predicates by filter text (see compileFilter). */
+  readonly compiled = new Map<string, FilterPredicate>();
+  private readonly byLower: ReadonlyMap<string, FilterAttribute>;
+
+  constructor(readonly attributes: readonly FilterAttribute[]) {
+    this.list = attributes.join(', ');
+    this.byLower = new Map(attributes.map((a) => [a.toLowerCase(), a] as const));
+  }
+
+  get(name: string): FilterAttribute | undefined {
+    return this.byLower.get(name.toLowerCase());
+  }
+}
+
+/** Callers pass the same few arrays: one set (and one cache of compiled filters) per array. */
+const attributeSets = new WeakMap<readonly FilterAttribute[], AttributeSet>();
+const attributeSet = (attributes: readonly FilterAttribute[]): AttributeSet => {
+  let set = attributeSets.get(attributes);
+  if (!set) attributeSets.set(attributes, (set = new AttributeSet(attributes)));
+  return set;
+};
 const COMPARE_BY_LOWER: ReadonlyMap<string, CompareOperator> = new Map(COMPARE_OPERATORS.map((o) => [o, o] as const));
 
 const ATTRNAME_RE = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -257,6 +280,7 @@ class Parser {
   constructor(
     private readonly tokens: readonly Token[],
     private readonly source: string,
+    private readonly attributes: AttributeSet,
   ) {}
 
   parse(): FilterNode {
@@ -393,30 +417,30 @@ class Parser {
   }
 
   private resolveAttribute(t: Token): FilterAttribute {
-    const attr = ATTRIBUTE_BY_LOWER.get(t.text.toLowerCase());
+    const attr = this.attributes.get(t.text);
     const next = this.tokens[this.i + 1];
     if (next !== undefined && next.kind === Tok.LBracket) {
       return fail(
-        `value filters such as ${quoteInput(t.text)}[...] at position ${t.pos} are not supported; valid attributes are ${ATTRIBUTE_LIST}.`,
+        `value filters such as ${quoteInput(t.text)}[...] at position ${t.pos} are not supported; valid attributes are ${this.attributes.list}.`,
         t.pos,
       );
     }
     if (attr !== undefined) return attr;
     if (ATTRNAME_RE.test(t.text)) {
-      return fail(`unknown attribute ${quoteInput(t.text)} at position ${t.pos}; valid attributes are ${ATTRIBUTE_LIST}.`, t.pos);
+      return fail(`unknown attribute ${quoteInput(t.text)} at position ${t.pos}; valid attributes are ${this.attributes.list}.`, t.pos);
     }
     if (ATTRPATH_RE.test(t.text)) {
       return fail(
-        `unsupported attribute path ${quoteInput(t.text)} at position ${t.pos} (sub-attributes and schema URNs are not supported); valid attributes are ${ATTRIBUTE_LIST}.`,
+        `unsupported attribute path ${quoteInput(t.text)} at position ${t.pos} (sub-attributes and schema URNs are not supported); valid attributes are ${this.attributes.list}.`,
         t.pos,
       );
     }
-    return fail(`unexpected ${describe(t)} at position ${t.pos}; expected an attribute name (${ATTRIBUTE_LIST}), "not" or "(".`, t.pos);
+    return fail(`unexpected ${describe(t)} at position ${t.pos}; expected an attribute name (${this.attributes.list}), "not" or "(".`, t.pos);
   }
 }
 
 /** Parse a SCIM filter into an AST. Throws QueryError for any invalid input. */
-export function parseFilter(text: string): FilterNode {
+export function parseFilter(text: string, attributes: readonly FilterAttribute[] = FILTER_ATTRIBUTES): FilterNode {
   if (typeof text !== 'string') {
     fail('the filter must be a string.');
   }
@@ -427,7 +451,7 @@ export function parseFilter(text: string): FilterNode {
   if (tokens.length === 0) {
     fail(`the filter is empty at position 0; expected an expression such as clientName eq "example".`, 0);
   }
-  return new Parser(tokens, text).parse();
+  return new Parser(tokens, text, attributeSet(attributes)).parse();
 }
 
 // ---------------------------------------------------------------------------
@@ -450,12 +474,22 @@ const LOWER: Readonly<Record<FilterAttribute, Lower>> = {
     const s = item.appType;
     return typeof s === 'string' ? s.toLowerCase() : '';
   },
+  tenantId: (item) => {
+    const s = item.tenantId;
+    return typeof s === 'string' ? s.toLowerCase() : '';
+  },
+  createdByType: (item) => {
+    const s = item.createdByType;
+    return typeof s === 'string' ? s.toLowerCase() : '';
+  },
 };
 
 const PRESENT: Readonly<Record<FilterAttribute, FilterPredicate>> = {
   clientId: (item) => typeof item.clientId === 'string' && item.clientId.length > 0,
   clientName: (item) => typeof item.clientName === 'string' && item.clientName.length > 0,
   appType: (item) => typeof item.appType === 'string' && item.appType.length > 0,
+  tenantId: (item) => typeof item.tenantId === 'string' && item.tenantId.length > 0,
+  createdByType: (item) => typeof item.createdByType === 'string' && item.createdByType.length > 0,
 };
 
 function compileCompare(node: CompareNode): FilterPredicate {
@@ -510,17 +544,16 @@ export function compileNode(node: FilterNode): FilterPredicate {
   }
 }
 
-const cache = new Map<string, FilterPredicate>();
-
 /**
  * Parse and compile a filter into a predicate. Compiled predicates are cached
- * by filter text (bounded, oldest entry evicted first); invalid filters are
- * not cached and throw QueryError every time.
+ * by filter text per attribute set (bounded, oldest entry evicted first);
+ * invalid filters are not cached and throw QueryError every time.
  */
-export function compileFilter(text: string): FilterPredicate {
+export function compileFilter(text: string, attributes: readonly FilterAttribute[] = FILTER_ATTRIBUTES): FilterPredicate {
+  const cache = attributeSet(attributes).compiled;
   const hit = cache.get(text);
   if (hit !== undefined) return hit;
-  const pred = compileNode(parseFilter(text));
+  const pred = compileNode(parseFilter(text, attributes));
   if (cache.size >= FILTER_CACHE_SIZE) {
     const oldest = cache.keys().next();
     if (!oldest.done) cache.delete(oldest.value);
@@ -529,12 +562,12 @@ export function compileFilter(text: string): FilterPredicate {
   return pred;
 }
 
-/** Number of cached compiled filters (for tests and diagnostics). */
-export function filterCacheSize(): number {
-  return cache.size;
+/** Number of cached compiled filters of an attribute set (for tests and diagnostics). */
+export function filterCacheSize(attributes: readonly FilterAttribute[] = FILTER_ATTRIBUTES): number {
+  return attributeSet(attributes).compiled.size;
 }
 
-/** Drop every cached compiled filter. */
-export function clearFilterCache(): void {
-  cache.clear();
+/** Drop every cached compiled filter of an attribute set. */
+export function clearFilterCache(attributes: readonly FilterAttribute[] = FILTER_ATTRIBUTES): void {
+  attributeSet(attributes).compiled.clear();
 }

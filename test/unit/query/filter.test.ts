@@ -2,20 +2,27 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { QueryError } from '../../../src/query/errors.js';
 import {
-  clearFilterCache,
-  compileFilter,
+  clearFilterCache as clearAnyFilterCache,
+  compileFilter as compileAnyFilter,
   compileNode,
   FILTER_CACHE_SIZE,
-  filterCacheSize,
+  filterCacheSize as anyFilterCacheSize,
   MAX_FILTER_DEPTH,
   MAX_FILTER_LENGTH,
-  parseFilter,
+  parseFilter as parseAnyFilter,
   type CompareOperator,
   type FilterAttribute,
   type Filterable,
   type FilterNode,
 } from '../../../src/query/filter.js';
 import { queryError } from '../../support/query-error.js';
+
+/** Most cases use the three attributes of the core document; the others are tested at the end. */
+const THREE: readonly FilterAttribute[] = ['clientId', 'clientName', 'appType'];
+const parseFilter = (text: string) => parseAnyFilter(text, THREE);
+const compileFilter = (text: string) => compileAnyFilter(text, THREE);
+const clearFilterCache = () => clearAnyFilterCache(THREE);
+const filterCacheSize = () => anyFilterCacheSize(THREE);
 
 // ---------------------------------------------------------------------------
 // AST helpers
@@ -452,7 +459,7 @@ function print(n: FilterNode, s: Style): string {
 function reference(n: FilterNode, x: Filterable): boolean {
   switch (n.type) {
     case 'compare': {
-      const a = x[n.attr].toLowerCase();
+      const a = (x[n.attr] ?? '').toLowerCase();
       const v = n.value.toLowerCase();
       switch (n.op) {
         case 'eq': return a === v;
@@ -508,5 +515,26 @@ describe('compileFilter vs naive reference (property)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('attributes: each API names its own', () => {
+  const client = { clientId: 'c1', clientName: 'n', appType: 'web', tenantId: 'Tenant-A', createdByType: 'dcr' };
+  it('tenantId and createdByType filter case-insensitively where allowed', () => {
+    expect(compileAnyFilter('tenantId eq "tenant-a"')(client)).toBe(true);
+    expect(compileAnyFilter('createdByType eq "DCR"')(client)).toBe(true);
+    expect(compileAnyFilter('createdByType eq "user"')(client)).toBe(false);
+    expect(compileAnyFilter('createdByType pr')({ ...client, createdByType: undefined })).toBe(false);
+  });
+  it('an attribute the API does not allow is an unknown attribute, listing the allowed ones', () => {
+    expect(queryError(() => parseFilter('tenantId eq "x"')).message).toBe(
+      'Invalid filter: unknown attribute "tenantId" at position 0; valid attributes are clientId, clientName, appType.',
+    );
+    expect(queryError(() => parseAnyFilter('tenantId eq "x"', ['clientId', 'createdByType'])).message).toMatch(/valid attributes are clientId, createdByType\.$/);
+  });
+  it('compiled filters are cached per attribute set', () => {
+    const text = 'clientId eq "c1"';
+    expect(compileAnyFilter(text, THREE)).not.toBe(compileAnyFilter(text));
+    expect(compileAnyFilter(text, THREE)).toBe(compileAnyFilter(text, THREE));
   });
 });

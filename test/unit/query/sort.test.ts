@@ -1,8 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { QueryError } from '../../../src/query/errors.js';
-import { DEFAULT_SORT, parseSort, SORT_VALUES, sortKeyValue, type Sortable } from '../../../src/query/sort.js';
+import { DEFAULT_SORT, parseSort as parseAnySort, sortValues, sortKeyValue, type SortKey, type Sortable } from '../../../src/query/sort.js';
 
+/** The core contract's sort keys (v1 adds tenantId: tested below). */
+const CORE: readonly SortKey[] = ['clientId', 'clientName', 'appType', 'createdAt', 'updatedAt'];
+const parseSort = (raw: string | undefined) => parseAnySort(raw, CORE);
 const ENUM = [
   '+clientId', '-clientId', '+clientName', '-clientName', '+appType', '-appType',
   '+createdAt', '-createdAt', '+updatedAt', '-updatedAt',
@@ -21,7 +24,13 @@ function sortError(raw: string | undefined): QueryError {
 
 describe('parseSort', () => {
   it('exposes exactly the OpenAPI enum', () => {
-    expect(SORT_VALUES).toEqual(ENUM);
+    expect(sortValues(CORE)).toEqual(ENUM);
+  });
+
+  it('takes the keys an API allows: tenantId only where it is one', () => {
+    expect(parseAnySort('-tenantId').key).toBe('tenantId');
+    expect(() => parseSort('-tenantId')).toThrow(QueryError);
+    expect(sortValues()).toEqual(['+clientId', '-clientId', '+clientName', '-clientName', '+appType', '-appType', '+tenantId', '-tenantId', '+createdAt', '-createdAt', '+updatedAt', '-updatedAt']);
   });
 
   it.each(ENUM)('accepts %s', (value) => {
@@ -84,6 +93,7 @@ describe('parseSort', () => {
 
 describe('sortKeyValue', () => {
   const base: Sortable = {
+    tenantId: 't1',
     clientId: 'AbC123',
     clientName: 'My Client É',
     appType: 'spa',

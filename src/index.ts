@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { ControlClient } from './client/control-client.js';
-import { buildApp } from './http/app.js';
+import { buildApp } from './app.js';
 import { answerClientErrors } from './http/client-error.js';
 import { MockRuntime, type MockOptions } from './runtime/mock-runtime.js';
 
@@ -58,7 +58,7 @@ export async function startMock(options: StartOptions = {}): Promise<RunningMock
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
-      await runtime.store.close();
+      await runtime.world.store.close();
     },
   };
 }

@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
   const config = parseConfig(argv, process.env);
   keepHeapSmall();
   const mock: RunningMock = await startMock({ ...config, logLevel: config.logLevel });
-  const { store } = mock.runtime;
+  const { store } = mock.runtime.world;
   console.log(
     `qlik-oauth-clients-mock ${version} listening on ${mock.url} ` +
       `(store: ${store.kind === 'file' ? store.location : 'memory'}, scenario: ${config.scenario ?? 'default'}, clients: ${store.count()})`,

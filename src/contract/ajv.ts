@@ -21,7 +21,7 @@ export const newAjv = (options: Options): Ajv => withFormats(new Ajv({ validateS
 export const CONTRACT_SCHEMA_OPTIONS = {
   strict: true,
   strictTypes: false,
-  keywords: ['example', 'components', 'x-qlik-visibility'],
+  keywords: ['example', 'components', 'x-qlik-visibility', 'x-qlik-private'],
 } satisfies Options;
 
 let shared: Ajv | undefined;

@@ -1,25 +1,61 @@
-import type { AnySchema, ErrorObject, Options, ValidateFunction } from 'ajv';
+import type { Ajv, AnySchema, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { CONTRACT_SCHEMA_OPTIONS, newAjv } from './ajv.js';
 import type { Contract } from './document.js';
 
-/** Request validators compiled once at startup from the contract's own schemas. */
+/**
+ * Request-body validators compiled from a contract's own schemas: one per operation that takes
+ * a JSON body, compiled the first time it is needed and then shared by every mock of the process.
+ */
 export interface ContractValidators {
-  createRequest: ValidateFunction;
-  patchRequest: ValidateFunction;
+  /** The validator of an operation's JSON request body; undefined for operations without one. */
+  body(operationId: string): ValidateFunction | undefined;
 }
 
-export function compileValidators(contract: Contract, options: Options = {}): ContractValidators {
-  const ajv = newAjv({ ...CONTRACT_SCHEMA_OPTIONS, allErrors: false, ...options });
-  ajv.addSchema({ $id: 'oas', components: { schemas: contract.document.components.schemas } });
-  const patchBody = structuredClone(contract.document.paths['/api/core/oauth-clients/{id}'].patch.requestBody.content['application/json'].schema);
-  // Every PATCH path the contract lists, plus /allowedScopes of the newer revision (FACTS.md).
-  const update = structuredClone(contract.document.components.schemas.OAuthClientUpdate);
-  update.properties.path.enum = [...update.properties.path.enum, '/allowedScopes'];
-  patchBody.items = update;
-  return {
-    createRequest: ajv.compile({ $ref: 'oas#/components/schemas/OAuthClientCreateRequest' }),
-    patchRequest: ajv.compile(rewriteRefs(patchBody)),
+const shared = new Map<string, ContractValidators>();
+
+export function requestValidators(contract: Contract): ContractValidators {
+  let validators = shared.get(contract.name);
+  if (!validators) shared.set(contract.name, (validators = compileValidators(contract)));
+  return validators;
+}
+
+/** A fresh set (the test that checks the schemas against the meta-schema passes `validateSchema`). */
+export function compileValidators(contract: Contract, options: Options = {}): ContractValidators & { compileAll(): void } {
+  let ajv: Ajv | undefined;
+  const compiled = new Map<string, ValidateFunction | undefined>();
+  const bodies = new Map<string, unknown>();
+  for (const op of contract.operations) {
+    const schema = contract.document.paths[op.path][op.method.toLowerCase()].requestBody?.content?.['application/json']?.schema;
+    if (schema) bodies.set(op.operationId, schema);
+  }
+  const compile = (operationId: string): ValidateFunction | undefined => {
+    const schema = bodies.get(operationId);
+    if (schema === undefined) return undefined;
+    if (!ajv) {
+      ajv = newAjv({ ...CONTRACT_SCHEMA_OPTIONS, allErrors: false, ...options });
+      ajv.addSchema({ $id: 'oas', components: { schemas: adjustedSchemas(contract) } });
+    }
+    return ajv.compile(rewriteRefs(schema));
   };
+  return {
+    body(operationId) {
+      if (!compiled.has(operationId)) compiled.set(operationId, compile(operationId));
+      return compiled.get(operationId);
+    },
+    compileAll() {
+      for (const operationId of bodies.keys()) this.body(operationId);
+    },
+  };
+}
+
+/**
+ * The contract's schemas as the mock enforces them. One addition, on the core contract only:
+ * its PATCH also takes `/allowedScopes`, as the newer revision of the same API does (docs/FACTS.md).
+ */
+function adjustedSchemas(contract: Contract): Record<string, unknown> {
+  const schemas = structuredClone(contract.document.components.schemas);
+  if (contract.name === 'core') schemas.OAuthClientUpdate.properties.path.enum.push('/allowedScopes');
+  return schemas;
 }
 
 /** `#/components/...` refs inside an inline schema point into the registered document. */

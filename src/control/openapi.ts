@@ -24,7 +24,10 @@ export const controlOpenApi = {
       get: { operationId: 'health', summary: 'Liveness', responses: { 200: json(ref('Health'), 'The mock is up.') } },
     },
     '/__mock/openapi.json': {
-      get: { operationId: 'getContract', summary: 'The vendored contract of the mocked API, as is', responses: { 200: json({ type: 'object' }, 'The OpenAPI document.') } },
+      get: { operationId: 'getContract', summary: 'The vendored contract of the organization-level API (/api/core), as is', responses: { 200: json({ type: 'object' }, 'The OpenAPI document.') } },
+    },
+    '/__mock/openapi.v1.json': {
+      get: { operationId: 'getV1Contract', summary: 'The contract of the tenant-level API (/api/v1), assembled from its facts', responses: { 200: json({ type: 'object' }, 'The OpenAPI document.') } },
     },
     '/__mock/control.openapi.json': {
       get: { operationId: 'getControlContract', summary: 'This document', responses: { 200: json({ type: 'object' }, 'The OpenAPI document of the control API.') } },

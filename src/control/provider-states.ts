@@ -1,6 +1,8 @@
 import { sha256Hex } from '../domain/ids.js';
+import { HINT_LENGTH } from '../domain/secrets.js';
 import { APP_TYPES, type AppType, type StoredClient, type StoredSecret } from '../domain/types.js';
-import type { MockRuntime } from '../runtime/mock-runtime.js';
+import type { Scenario } from '../faults/scenarios.js';
+import type { MockWorld } from '../runtime/world.js';
 
 /** A provider-state request that cannot be served: answered 400, which Pact verifiers do not retry. */
 export class ProviderStateError extends Error {
@@ -22,8 +24,8 @@ interface BuiltinState {
   name: string;
   params: string;
   pattern: RegExp;
-  setup(runtime: MockRuntime, params: Record<string, unknown>, match: RegExpExecArray, state: string): Result;
-  teardown?(runtime: MockRuntime, params: Record<string, unknown>, match: RegExpExecArray, state: string): Result;
+  setup(world: StateContext, params: Record<string, unknown>, match: RegExpExecArray, state: string): Result;
+  teardown?(world: StateContext, params: Record<string, unknown>, match: RegExpExecArray, state: string): Result;
 }
 
 /**
@@ -45,30 +47,37 @@ export function parseProviderStateBody(body: unknown): ProviderStateCall[] {
   return (names as string[]).map((name) => ({ state: name.trim(), params: params as Record<string, unknown>, action }));
 }
 
+/** The world a state acts on, and the scenarios it may apply. */
+interface StateContext {
+  world: MockWorld;
+  scenarios: ReadonlyMap<string, Scenario>;
+}
+
 /**
- * Runs provider states. Every state is looked up before any runs (an unknown one changes
- * nothing); each is idempotent, because verifiers retry. Returns the merged ids the states
- * created, for `fromProviderState`.
+ * Runs provider states in a world. Every state is looked up before any runs (an unknown one
+ * changes nothing); each is idempotent, because verifiers retry. Returns the merged ids the
+ * states created, for `fromProviderState`.
  */
-export function runProviderStates(runtime: MockRuntime, calls: readonly ProviderStateCall[]): Result {
-  const resolved = calls.map((call) => ({ call, ...findState(runtime, call.state) }));
+export function runProviderStates(world: MockWorld, scenarios: ReadonlyMap<string, Scenario>, calls: readonly ProviderStateCall[]): Result {
+  const ctx: StateContext = { world, scenarios };
+  const resolved = calls.map((call) => ({ call, ...findState(ctx, call.state) }));
   const result: Result = {};
   for (const { call, builtin, match } of resolved) {
     const run = call.action === 'setup' ? builtin.setup : builtin.teardown;
-    Object.assign(result, run?.(runtime, call.params, match, call.state) ?? {});
+    Object.assign(result, run?.(ctx, call.params, match, call.state) ?? {});
   }
   return result;
 }
 
-function findState(runtime: MockRuntime, state: string): { builtin: BuiltinState; match: RegExpExecArray } {
+function findState(ctx: StateContext, state: string): { builtin: BuiltinState; match: RegExpExecArray } {
   for (const builtin of BUILTIN_STATES) {
     const match = builtin.pattern.exec(state);
     if (match) return { builtin, match };
   }
   // A scenario's bare name is a state too ("secret-limit-reached").
-  if (runtime.scenarios.has(state)) return { builtin: SCENARIO_STATE, match: /^(.*)$/.exec(state)! };
+  if (ctx.scenarios.has(state)) return { builtin: SCENARIO_STATE, match: /^(.*)$/.exec(state)! };
   throw new ProviderStateError(
-    `Unknown provider state "${state}". Known states: ${BUILTIN_STATES.map((s) => `"${s.name}"`).join(', ')}, or a scenario's name (${[...runtime.scenarios.keys()].join(', ')}).`,
+    `Unknown provider state "${state}". Known states: ${BUILTIN_STATES.map((s) => `"${s.name}"`).join(', ')}, or a scenario's name (${[...ctx.scenarios.keys()].join(', ')}).`,
   );
 }
 
@@ -76,13 +85,13 @@ const SCENARIO_STATE: BuiltinState = {
   name: 'scenario <name>',
   params: 'name (else taken from the state text): a scenario of GET /__mock/scenarios',
   pattern: /^(?:the )?scenario(?: "?([a-z0-9][a-z0-9._-]*)"?)?$/i,
-  setup(runtime, params, match) {
+  setup(ctx, params, match) {
     const name = params.name ?? match[1];
-    if (typeof name !== 'string' || !runtime.scenarios.has(name)) {
-      throw new ProviderStateError(`Unknown scenario "${String(name)}"; available: ${[...runtime.scenarios.keys()].join(', ')}.`);
+    if (typeof name !== 'string' || !ctx.scenarios.has(name)) {
+      throw new ProviderStateError(`Unknown scenario "${String(name)}"; available: ${[...ctx.scenarios.keys()].join(', ')}.`);
     }
-    runtime.applyScenario(name);
-    return { scenario: name, clients: runtime.store.count() };
+    ctx.world.applyScenario(name);
+    return { scenario: name, clients: ctx.world.store.count() };
   },
 };
 
@@ -91,8 +100,8 @@ const BUILTIN_STATES: BuiltinState[] = [
     name: 'no clients',
     params: 'none',
     pattern: /^(?:there are )?no (?:oauth )?clients(?: exist)?$/i,
-    setup(runtime) {
-      runtime.replaceData({ version: 1, clients: [] });
+    setup(ctx) {
+      ctx.world.replaceData({ version: 1, clients: [] });
       return {};
     },
   },
@@ -100,25 +109,25 @@ const BUILTIN_STATES: BuiltinState[] = [
     name: 'a client exists',
     params: 'clientId (else derived from the state and params), appType (web, spa, native, anonymous-embed; default web), clientName, tenantId, secrets (web only, 0-5)',
     pattern: /^an? (?:(web|spa|native|anonymous-embed) )?(?:oauth )?client(?: with id "?([^\s"]+)"?)? exists$/i,
-    setup: (runtime, params, match, state) => putClient(runtime, params, state, { appType: match[1]?.toLowerCase(), clientId: match[2] }),
-    teardown: (runtime, params, match, state) => removeClient(runtime, params, state, { clientId: match[2] }),
+    setup: (ctx, params, match, state) => putClient(ctx, params, state, { appType: match[1]?.toLowerCase(), clientId: match[2] }),
+    teardown: (ctx, params, match, state) => removeClient(ctx, params, state, { clientId: match[2] }),
   },
   {
     name: 'a web client with N secrets',
     params: 'secrets (else N from the state text; 1 when neither says, 0-5), clientId, clientName, tenantId',
     pattern: /^an? web (?:oauth )?client with (?:(\d+) )?(?:client )?secrets?$/i,
-    setup: (runtime, params, match, state) =>
-      putClient(runtime, { ...params, appType: 'web' }, state, { secrets: match[1] === undefined ? undefined : Number(match[1]) }),
-    teardown: (runtime, params, _match, state) => removeClient(runtime, { ...params, appType: 'web' }, state, {}),
+    setup: (ctx, params, match, state) =>
+      putClient(ctx, { ...params, appType: 'web' }, state, { secrets: match[1] === undefined ? undefined : Number(match[1]) }),
+    teardown: (ctx, params, _match, state) => removeClient(ctx, { ...params, appType: 'web' }, state, {}),
   },
   SCENARIO_STATE,
   {
     name: 'default state',
     params: 'none; the same as POST /__mock/reset',
     pattern: /^(?:the )?default (?:state|data)$/i,
-    setup(runtime) {
-      runtime.reset();
-      return { clients: runtime.store.count() };
+    setup(ctx) {
+      ctx.world.reset();
+      return { clients: ctx.world.store.count() };
     },
   },
 ];
@@ -132,8 +141,8 @@ interface ClientParams {
   secrets: number;
 }
 
-function clientParams(runtime: MockRuntime, params: Record<string, unknown>, state: string, fromText: { appType?: string; clientId?: string; secrets?: number }): ClientParams {
-  const owner = runtime.identities.config.default;
+function clientParams(ctx: StateContext, params: Record<string, unknown>, state: string, fromText: { appType?: string; clientId?: string; secrets?: number }): ClientParams {
+  const owner = ctx.world.identities.config.default;
   const str = (name: string, fallback: string | undefined): string => {
     const value = params[name] ?? fallback;
     if (typeof value !== 'string' || value.length === 0 || value.length > 512) throw new ProviderStateError(`params.${name} must be a non-empty string.`);
@@ -154,9 +163,9 @@ function clientParams(runtime: MockRuntime, params: Record<string, unknown>, sta
   };
 }
 
-function putClient(runtime: MockRuntime, params: Record<string, unknown>, state: string, fromText: { appType?: string; clientId?: string; secrets?: number }): Result {
-  const p = clientParams(runtime, params, state, fromText);
-  const now = runtime.service.clock.next();
+function putClient(ctx: StateContext, params: Record<string, unknown>, state: string, fromText: { appType?: string; clientId?: string; secrets?: number }): Result {
+  const p = clientParams(ctx, params, state, fromText);
+  const now = ctx.world.service.clock.next();
   const client: StoredClient = {
     tenantId: p.tenantId,
     clientId: p.clientId,
@@ -188,13 +197,13 @@ function putClient(runtime: MockRuntime, params: Record<string, unknown>, state:
   const records: StoredSecret[] = [];
   for (let i = 0; plaintexts.length < p.secrets; i++) {
     const plaintext = sha256Hex(`${p.tenantId}\u0000${p.clientId}\u0000secret\u0000${i}`);
-    const hint = plaintext.slice(-4);
+    const hint = plaintext.slice(-HINT_LENGTH);
     if (records.some((r) => r.hint === hint)) continue;
     plaintexts.push(plaintext);
     records.push({ hint, hash: sha256Hex(plaintext), createdAt: now, createdBy: p.ownerId });
   }
   client.secrets = records;
-  runtime.store.put(client);
+  ctx.world.store.put(client);
   const result: Result = { clientId: p.clientId, appType: p.appType, tenantId: p.tenantId, clientName: p.clientName };
   if (p.appType === 'web') {
     result.secretHints = records.map((r) => r.hint);
@@ -204,10 +213,10 @@ function putClient(runtime: MockRuntime, params: Record<string, unknown>, state:
   return result;
 }
 
-function removeClient(runtime: MockRuntime, params: Record<string, unknown>, state: string, fromText: { clientId?: string }): Result {
-  const tenantId = typeof params.tenantId === 'string' ? params.tenantId : runtime.identities.config.default.tenantId;
+function removeClient(ctx: StateContext, params: Record<string, unknown>, state: string, fromText: { clientId?: string }): Result {
+  const tenantId = typeof params.tenantId === 'string' ? params.tenantId : ctx.world.identities.config.default.tenantId;
   const clientId = typeof params.clientId === 'string' ? params.clientId : (fromText.clientId ?? derivedId(state, params));
-  runtime.store.delete(tenantId, clientId);
+  ctx.world.store.delete(tenantId, clientId);
   return {};
 }
 

@@ -1,17 +1,17 @@
 import { Hono, type Context } from 'hono';
-import { parseProviderStateBody, ProviderStateError, runProviderStates } from '../control/provider-states.js';
+import { OperationResolver } from '../contract/operations.js';
 import { FaultRuleConflict, FaultRuleError } from '../faults/engine.js';
+import { parseJsonText, readTextBody } from '../http/body.js';
+import type { AppEnv } from '../http/env.js';
+import { ApiError } from '../http/errors.js';
 import type { JournalFilter } from '../journal/journal.js';
 import type { MockRuntime } from '../runtime/mock-runtime.js';
 import { parseSnapshot } from '../store/snapshot.js';
-import type { AppEnv } from './app.js';
-import { controlOpenApi } from './control-openapi.js';
-import { OperationResolver } from './operations.js';
-import { parseJsonText, readTextBody } from './body.js';
+import { controlOpenApi } from './openapi.js';
+import { parseProviderStateBody, ProviderStateError, runProviderStates } from './provider-states.js';
 
 /** Control bodies may be large (a whole state export), but not endless. */
 const MAX_CONTROL_BODY_BYTES = 64 * 1024 * 1024;
-import { ApiError } from './errors.js';
 
 const JOURNAL_FILTERS = new Set(['operationId', 'method', 'status', 'limit']);
 
@@ -22,21 +22,24 @@ const JOURNAL_FILTERS = new Set(['operationId', 'method', 'status', 'limit']);
  */
 export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
   const control = new Hono<AppEnv>();
+  const world = runtime.world;
   const flushed = async <T>(value: T): Promise<T> => {
-    await runtime.store.flush();
+    await world.store.flush();
     return value;
   };
 
-  control.get('/openapi.json', (c) => c.body(runtime.contract.raw, 200, { 'content-type': 'application/json; charset=utf-8' }));
+  const contractType = { 'content-type': 'application/json; charset=utf-8' };
+  control.get('/openapi.json', (c) => c.body(runtime.contracts.core.raw, 200, contractType));
+  control.get('/openapi.v1.json', (c) => c.body(runtime.contracts.v1.raw, 200, contractType));
   control.get('/control.openapi.json', (c) => c.json(controlOpenApi));
-  control.get('/health', (c) => c.json({ status: 'ok', clients: runtime.store.count() }));
+  control.get('/health', (c) => c.json({ status: 'ok', clients: world.store.count() }));
 
   control.post('/reset', async (c) => {
-    runtime.reset();
-    return c.json(await flushed({ status: 'reset', clients: runtime.store.count(), faults: runtime.faults.list().length }));
+    world.reset();
+    return c.json(await flushed({ status: 'reset', clients: world.store.count(), faults: world.faults.list().length }));
   });
 
-  control.get('/state', (c) => c.json(runtime.store.snapshot()));
+  control.get('/state', (c) => c.json(world.store.snapshot()));
   control.put('/state', async (c) => {
     const body = await readJson(c);
     let snapshot;
@@ -45,15 +48,15 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
     } catch (error) {
       throw new ApiError(400, (error as Error).message);
     }
-    runtime.replaceData(snapshot);
-    return c.json(await flushed({ clients: runtime.store.count() }));
+    world.replaceData(snapshot);
+    return c.json(await flushed({ clients: world.store.count() }));
   });
 
-  control.get('/faults', (c) => c.json({ faults: runtime.faults.list() }));
+  control.get('/faults', (c) => c.json({ faults: world.faults.list() }));
   control.post('/faults', async (c) => {
     const body = await readJson(c);
     try {
-      const rule = runtime.faults.add(body);
+      const rule = world.faults.add(body);
       return c.json(rule, 201, { location: `/__mock/faults/${encodeURIComponent(rule.id)}` });
     } catch (error) {
       if (error instanceof FaultRuleError) throw new ApiError(400, error.message);
@@ -62,16 +65,16 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
     }
   });
   control.delete('/faults', (c) => {
-    runtime.faults.clear();
+    world.faults.clear();
     return c.body(null, 204);
   });
   control.get('/faults/:id', (c) => {
-    const rule = runtime.faults.get(c.req.param('id'));
+    const rule = world.faults.get(c.req.param('id'));
     if (!rule) throw new ApiError(404, `No fault rule has the id "${c.req.param('id')}".`);
     return c.json(rule);
   });
   control.delete('/faults/:id', (c) => {
-    if (!runtime.faults.remove(c.req.param('id'))) throw new ApiError(404, `No fault rule has the id "${c.req.param('id')}".`);
+    if (!world.faults.remove(c.req.param('id'))) throw new ApiError(404, `No fault rule has the id "${c.req.param('id')}".`);
     return c.body(null, 204);
   });
 
@@ -91,20 +94,20 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
     if (!runtime.scenarios.has(name)) {
       throw new ApiError(404, `No scenario is named "${name}"; available: ${[...runtime.scenarios.keys()].join(', ')}.`);
     }
-    runtime.applyScenario(name);
-    return c.json(await flushed({ scenario: name, clients: runtime.store.count(), faults: runtime.faults.list().map((f) => f.id) }));
+    world.applyScenario(name);
+    return c.json(await flushed({ scenario: name, clients: world.store.count(), faults: world.faults.list().map((f) => f.id) }));
   });
 
-  control.get('/requests', (c) => c.json({ requests: runtime.journal.list(journalFilter(c)) }));
+  control.get('/requests', (c) => c.json({ requests: world.journal.list(journalFilter(c)) }));
   control.delete('/requests', (c) => {
-    runtime.journal.clear();
+    world.journal.clear();
     return c.body(null, 204);
   });
 
   control.post('/provider-states', async (c) => {
     const body = await readJson(c);
     try {
-      const result = runProviderStates(runtime, parseProviderStateBody(body));
+      const result = runProviderStates(world, runtime.scenarios, parseProviderStateBody(body));
       return c.json(await flushed(result));
     } catch (error) {
       if (error instanceof ProviderStateError) throw new ApiError(400, error.message);

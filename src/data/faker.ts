@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Faker } from '@faker-js/faker';
 import { sha256Hex } from '../domain/ids.js';
+import { HINT_LENGTH } from '../domain/secrets.js';
 import type { Identity, StoredClient } from '../domain/types.js';
 
 // Loaded only when asked for (it costs ~35 ms of startup); require(esm) works on Node >= 20.19.
@@ -57,7 +58,7 @@ export function fakeClients(count: number, owner: Identity, seed?: number): Stor
       client.allowedGrantTypes = faker.helpers.arrayElements(['client_credentials', 'urn:qlik:oauth:user-impersonation'] as const, { min: 1, max: 2 });
       client.allowedAuthMethods = ['client_secret'];
       const secret = faker.string.hexadecimal({ length: 64, casing: 'lower', prefix: '' });
-      client.secrets = [{ hint: secret.slice(-4), hash: sha256Hex(secret), createdAt, createdBy: owner.userId }];
+      client.secrets = [{ hint: secret.slice(-HINT_LENGTH), hash: sha256Hex(secret), createdAt, createdBy: owner.userId }];
     }
     clients.push(client);
   }

@@ -1,7 +1,7 @@
 import { invalid } from './errors.js';
 import { OPTIONAL_CLIENT_FIELDS, type CreateInput, type Identity, type Jwk, type PatchOperation, type StoredClient } from './types.js';
 
-/** Per-list limits the document means but misplaces on the string items (FACTS.md). */
+/** Per-list limits the document means but misplaces on the string items (docs/FACTS.md). */
 export const MAX_REDIRECT_URIS = 5;
 export const MAX_ALLOWED_ORIGINS = 5;
 
@@ -96,7 +96,7 @@ export function buildClient(
     createdAt: ctx.now,
     updatedAt: ctx.now,
     ownerId: ctx.owner.userId,
-    createdByType: 'user',
+    createdByType: ctx.owner.type === 'service' ? 'service' : 'user',
     secrets: [],
   };
   for (const key of OPTIONAL_CLIENT_FIELDS) {
@@ -111,7 +111,6 @@ export function buildClient(
   }
   return client;
 }
-
 
 const JWK_FIELDS = ['kty', 'use', 'alg', 'kid', 'n', 'e', 'crv', 'x', 'y'] as const satisfies readonly (keyof Jwk)[];
 
@@ -128,51 +127,75 @@ const characters = (s: string): number => {
   return n;
 };
 
-/** What PATCH may touch, and what value each path takes. */
-const PATCHABLE: Record<string, { field: 'clientName' | 'description' | 'allowedScopes'; required: boolean; check: (value: unknown) => string | undefined }> = {
-  '/clientName': {
-    field: 'clientName',
-    required: true,
-    check: (v) => (typeof v !== 'string' ? 'a string' : v.trim() === '' ? 'a non-empty string' : characters(v) > 512 ? 'a string of at most 512 characters' : undefined),
-  },
-  '/description': {
-    field: 'description',
-    required: false,
-    check: (v) => (typeof v !== 'string' ? 'a string' : characters(v) > 4096 ? 'a string of at most 4096 characters' : undefined),
-  },
-  '/allowedScopes': {
-    field: 'allowedScopes',
-    required: false,
-    check: (v) =>
-      !Array.isArray(v) || v.some((s) => typeof s !== 'string' || characters(s) > 256)
-        ? 'an array of strings of at most 256 characters'
-        : new Set(v).size !== v.length
-          ? 'an array without duplicates'
-          : undefined,
-  },
+type Check = (value: unknown) => string | undefined;
+
+const text = (max: number, nonEmpty = false): Check => (v) =>
+  typeof v !== 'string' ? 'a string' : nonEmpty && v.trim() === '' ? 'a non-empty string' : characters(v) > max ? `a string of at most ${max} characters` : undefined;
+
+const strings = (max: number, allowed?: readonly string[]): Check => (list) => {
+  if (!Array.isArray(list) || list.some((s) => typeof s !== 'string' || characters(s) > max)) return `an array of strings of at most ${max} characters`;
+  if (allowed && list.some((s) => !allowed.includes(s))) return `an array of ${allowed.map((a) => `"${a}"`).join(', ')}`;
+  if (new Set(list).size !== list.length) return 'an array without duplicates';
+  return undefined;
+};
+
+const JWK_ENUMS = { kty: ['RSA', 'EC'], use: ['sig'], alg: ['RS256', 'RS512', 'ES384'] } as const;
+const JWK_STRINGS = ['kid', 'n', 'e', 'crv', 'x', 'y'] as const;
+
+const keys: Check = (v) => {
+  const valid = (key: unknown): boolean => {
+    if (typeof key !== 'object' || key === null || Array.isArray(key)) return false;
+    const k = key as Record<string, unknown>;
+    for (const [field, values] of Object.entries(JWK_ENUMS)) if (!(values as readonly unknown[]).includes(k[field])) return false;
+    if (typeof k.kid !== 'string') return false;
+    return JWK_STRINGS.every((field) => k[field] === undefined || typeof k[field] === 'string');
+  };
+  return Array.isArray(v) && v.every(valid) ? undefined : 'an array of JSON Web Keys ({"kty": "RSA"|"EC", "use": "sig", "alg": "RS256"|"RS512"|"ES384", "kid", ...})';
+};
+
+type PatchField = 'clientName' | 'description' | 'clientUri' | 'logoUri' | 'jwksUri' | 'redirectUris' | 'allowedOrigins' | 'allowedScopes' | 'allowedGrantTypes' | 'allowedAuthMethods' | 'publicKeys';
+
+/** Every path a PATCH may touch (the contract says which of them its API accepts), and what value each takes. */
+const PATCHABLE: Record<string, { field: PatchField; required?: boolean; check: Check }> = {
+  '/clientName': { field: 'clientName', required: true, check: text(512, true) },
+  '/description': { field: 'description', check: text(4096) },
+  '/clientUri': { field: 'clientUri', check: text(2048) },
+  '/logoUri': { field: 'logoUri', check: text(2048) },
+  '/jwksUri': { field: 'jwksUri', check: text(2048) },
+  '/redirectUris': { field: 'redirectUris', check: strings(256) },
+  '/allowedOrigins': { field: 'allowedOrigins', check: strings(256) },
+  '/allowedScopes': { field: 'allowedScopes', check: strings(256) },
+  '/allowedGrantTypes': { field: 'allowedGrantTypes', check: strings(256, ['client_credentials', 'urn:qlik:oauth:user-impersonation']) },
+  '/allowedAuthMethods': { field: 'allowedAuthMethods', check: strings(256, ['client_secret', 'private_key_jwt']) },
+  '/publicKeys': { field: 'publicKeys', check: keys },
 };
 
 /**
  * Applies a JSON Patch (RFC 6902) array to a client, all or nothing: the result is a new
- * record, the input is never touched. Lenient where consumers of the real API rely on it:
- * `replace` on an absent optional member sets it, `remove` of an absent one is a no-op.
+ * record, the input is never touched, and the rules of creation hold for it (or it throws).
+ * `add` and `replace` set the member (RFC 6902: `add` on an existing member replaces it);
+ * `remove` deletes it, and of an absent member changes nothing.
  */
 export function applyPatch(client: StoredClient, operations: readonly PatchOperation[], now: string): StoredClient {
   const next: StoredClient = { ...client };
+  const fields = next as unknown as Record<string, unknown>;
   operations.forEach((operation, i) => {
     const at = `operation ${i}`;
     const target = PATCHABLE[operation.path];
     if (!target) throw invalid(`${at}: path "${operation.path}" cannot be patched; use one of ${Object.keys(PATCHABLE).join(', ')}.`);
     if (operation.op === 'remove') {
       if (target.required) throw invalid(`${at}: ${operation.path} is required and cannot be removed.`);
-      delete next[target.field];
+      delete fields[target.field];
       return;
     }
     if (!('value' in operation)) throw invalid(`${at}: "${operation.op}" needs a value.`);
     const problem = target.check(operation.value);
     if (problem) throw invalid(`${at}: the value of ${operation.path} must be ${problem}.`);
-    (next as unknown as Record<string, unknown>)[target.field] = structuredClone(operation.value);
+    fields[target.field] = target.field === 'publicKeys' ? (operation.value as Jwk[]).map(knownJwkMembers) : structuredClone(operation.value);
   });
-  if (operations.length > 0) next.updatedAt = now;
+  if (operations.length === 0) return next;
+  // A stored client has the fields of a create body (and passed the same per-value checks above).
+  checkCreateRules(next as unknown as CreateInput);
+  next.updatedAt = now;
   return next;
 }

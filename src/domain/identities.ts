@@ -46,6 +46,3 @@ export class IdentityRegistry {
     return this.tokens.get(token) ?? this.issued?.get(token) ?? this.config.default;
   }
 }
-
-/** Only the organization's owner (an admin) manages OAuth clients. */
-export const mayManageClients = (identity: Identity): boolean => identity.admin;

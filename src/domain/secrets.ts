@@ -3,9 +3,9 @@ import { sha256Hex, type Entropy } from './ids.js';
 import type { Identity, StoredClient, StoredSecret } from './types.js';
 
 export const MAX_SECRETS = 5;
-/** Chosen (FACTS.md): a secret is 64 lowercase hex characters; its hint is its last 4. */
+/** Chosen (docs/FACTS.md): a secret is 64 lowercase hex characters; its hint is its last 5 (real hints are 5 characters). */
 const SECRET_BYTES = 32;
-const HINT_LENGTH = 4;
+export const HINT_LENGTH = 5;
 
 /** Secrets exist only for web clients that authenticate with `client_secret`. */
 export const canHaveSecrets = (client: StoredClient): boolean =>

@@ -40,12 +40,44 @@ export interface StoredClient {
   allowedGrantTypes?: GrantType[];
   allowedAuthMethods?: AuthMethod[];
   publicKeys?: Jwk[];
-  connectionConfig: { consentMethod: 'required' | 'trusted' };
+  /** v1 only: where the client's keys are published. */
+  jwksUri?: string;
+  /** The owning tenant's consent method (other tenants' configs: StoredConnectionConfig). */
+  connectionConfig: { consentMethod: ConsentMethod };
   createdAt: string;
   updatedAt: string;
+  /** v1: set once the client is published (shared with every tenant of the region). */
+  publishedAt?: string;
   ownerId: string;
-  createdByType: 'user' | 'service' | 'dcr';
+  createdByType: CreatedByType;
   secrets: StoredSecret[];
+}
+
+export type ConsentMethod = 'required' | 'trusted';
+export type CreatedByType = 'user' | 'service' | 'dcr';
+
+/**
+ * A tenant's connection config for a client, where it is not the implicit one: another
+ * tenant's config for a published client, or a marker that a tenant deleted its config.
+ * The owning tenant's config is implicit: the client's `connectionConfig`, approved.
+ */
+export interface StoredConnectionConfig {
+  clientId: string;
+  tenantId: string;
+  consentMethod: ConsentMethod;
+  /** `approved` once an admin of the tenant set it. */
+  status?: 'approved';
+  /** The owning tenant deleted the (published) client; the config stays readable. */
+  deletedByOwner?: boolean;
+  /** The tenant deleted its config: reads are 404 until it patches it again. */
+  deleted?: boolean;
+}
+
+/** A connection config as the API shows it. */
+export interface ConnectionConfigView {
+  consentMethod: ConsentMethod;
+  status?: string;
+  deletedByOwner?: boolean;
 }
 
 /** Who is calling: resolved from the bearer token. */
@@ -54,6 +86,8 @@ export interface Identity {
   tenantId: string;
   /** Only admins (the organization's owner/service account) may manage OAuth clients. */
   admin: boolean;
+  /** A service account (a client_credentials token) rather than a person: clients it creates say `createdByType: "service"`. */
+  type?: 'user' | 'service';
 }
 
 /** The optional settings a client is created with, stored as given. */
@@ -67,6 +101,7 @@ export const OPTIONAL_CLIENT_FIELDS = [
   'allowedGrantTypes',
   'allowedAuthMethods',
   'publicKeys',
+  'jwksUri',
 ] as const;
 
 /** The body of a create request after it passed the contract's schema. */
@@ -78,4 +113,11 @@ export interface PatchOperation {
   op: 'add' | 'remove' | 'replace';
   path: string;
   value?: unknown;
+}
+
+/** `[{"op":"replace","path":"/consentMethod","value":...}]`, as the v1 contract's schema allows it. */
+export interface ConnectionConfigPatch {
+  op: 'replace';
+  path: '/consentMethod';
+  value: ConsentMethod;
 }

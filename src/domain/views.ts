@@ -1,11 +1,14 @@
 import { canHaveSecrets } from './secrets.js';
-import type { StoredClient } from './types.js';
+import type { ConnectionConfigView, StoredClient, StoredConnectionConfig } from './types.js';
 
 /**
- * The client as the API shows it: everything stored but the tenant and the secrets,
- * which appear only as hints. Keys are in a stable order so answers are byte-stable.
+ * The shapes the two APIs show a client in. Each is computed once per stored record and kept
+ * as JSON text: records are never changed in place (a change puts a new object), so the
+ * record itself is the cache key.
  */
-export function clientView(client: StoredClient): Record<string, unknown> {
+
+/** Everything stored but the tenant and the secrets, which appear only as hints; keys in a stable order. */
+function fullView(client: StoredClient): Record<string, unknown> {
   const { tenantId: _tenant, secrets, ...shown } = client;
   const view: Record<string, unknown> = { ...shown };
   if (secrets.length > 0 || canHaveSecrets(client)) {
@@ -14,14 +17,51 @@ export function clientView(client: StoredClient): Record<string, unknown> {
   return view;
 }
 
-const viewJson = new WeakMap<StoredClient, string>();
-
-/**
- * `JSON.stringify(clientView(client))`, computed once per stored record: records are never
- * changed in place (a change puts a new object), so the record itself is the cache key.
- */
-export function clientViewJson(client: StoredClient): string {
-  let json = viewJson.get(client);
-  if (json === undefined) viewJson.set(client, (json = JSON.stringify(clientView(client))));
-  return json;
+/** Core (`/api/core`): the full view without `jwksUri`, which only the tenant API has. */
+export function coreView(client: StoredClient): Record<string, unknown> {
+  const { jwksUri: _jwks, ...view } = fullView(client);
+  return view;
 }
+
+/** v1, a tenant admin reading one client: the full view. */
+export const adminReadView = fullView;
+
+/** v1, a user who is not an admin: the base shape, without redirect URIs and origins. */
+export function memberReadView(client: StoredClient): Record<string, unknown> {
+  const { redirectUris: _r, allowedOrigins: _o, ...view } = fullView(client);
+  return view;
+}
+
+/** The owning tenant's config: the client's own consent method, approved from creation (chosen). */
+export const ownerConfigView = (client: StoredClient): ConnectionConfigView => ({ consentMethod: client.connectionConfig.consentMethod, status: 'approved' });
+
+/** A stored config as the API shows it. */
+export function storedConfigView(config: StoredConnectionConfig): ConnectionConfigView {
+  const view: ConnectionConfigView = { consentMethod: config.consentMethod };
+  if (config.status) view.status = config.status;
+  if (config.deletedByOwner) view.deletedByOwner = true;
+  return view;
+}
+
+/** v1, a tenant admin listing: the full view with the tenant's full connection config. */
+export function adminListItemView(client: StoredClient, config: ConnectionConfigView): Record<string, unknown> {
+  return { ...fullView(client), connectionConfig: config };
+}
+
+/** `JSON.stringify(view(client))`, computed once per stored record. */
+function cachedJson(view: (client: StoredClient) => Record<string, unknown>): (client: StoredClient) => string {
+  const cache = new WeakMap<StoredClient, string>();
+  return (client) => {
+    let json = cache.get(client);
+    if (json === undefined) cache.set(client, (json = JSON.stringify(view(client))));
+    return json;
+  };
+}
+
+/** The list item of an owning tenant's admin, whose config is the implicit one (the common case, cached). */
+export const ownerListItemView = (client: StoredClient): Record<string, unknown> => adminListItemView(client, ownerConfigView(client));
+
+export const coreViewJson = cachedJson(coreView);
+export const adminReadJson = cachedJson(adminReadView);
+export const memberReadJson = cachedJson(memberReadView);
+export const ownerListItemJson = cachedJson(ownerListItemView);

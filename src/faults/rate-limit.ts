@@ -34,3 +34,45 @@ export class RateLimiter {
     for (const [key, window] of this.windows) if (now - window.start >= RATE_WINDOW_MS) this.windows.delete(key);
   }
 }
+
+/** Rate limiting in force: requests per minute by tier, overriding the document's where given. */
+export interface RateLimitSettings {
+  tiers: Record<string, number>;
+}
+
+/**
+ * One mock's rate limits: whether they are in force (and at which tiers), and the windows
+ * counting requests. `limitFor` is undefined while they are off, so the request path skips them.
+ */
+export class RateLimits {
+  private readonly limiter: RateLimiter;
+
+  constructor(
+    now: () => number,
+    /** Undefined while rate limiting is off. */
+    public settings: RateLimitSettings | undefined,
+  ) {
+    this.limiter = new RateLimiter(now);
+  }
+
+  get enabled(): boolean {
+    return this.settings !== undefined;
+  }
+
+  /** The requests per minute allowed for an operation's tier, or undefined while off (or for an operation without a tier). */
+  limitFor(tier: { tier: string; limit: number } | undefined): number | undefined {
+    if (!this.settings || !tier) return undefined;
+    return this.settings.tiers[tier.tier] ?? tier.limit;
+  }
+
+  /** Counts one request of `who` on `tier`; the seconds to wait when over `limit`. */
+  hit(who: string, tier: string, limit: number): number | undefined {
+    return this.limiter.hit(`${who}\u0000${tier}`, limit);
+  }
+
+  /** New settings (or off), with fresh windows. */
+  set(settings: RateLimitSettings | undefined): void {
+    this.settings = settings;
+    this.limiter.clear();
+  }
+}

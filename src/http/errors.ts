@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import type { Context } from 'hono';
+import { DomainError, type DomainErrorKind } from '../domain/errors.js';
+import { QueryError } from '../query/errors.js';
+import { DataFileError } from '../store/errors.js';
 
 const TRACE_PREFIX = randomBytes(8).toString('hex');
 let traceCounter = 0;
@@ -35,4 +39,23 @@ export class ApiError extends Error {
     super(detail);
     this.name = 'ApiError';
   }
+}
+
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, 'not-found': 404, conflict: 409 };
+
+/** An error's status, detail and headers in the API's terms; a stray error is a 500 that says it is a bug. */
+export function describeError(error: unknown): { status: number; detail: string; headers: Record<string, string> } {
+  if (error instanceof ApiError) return { status: error.status, detail: error.detail, headers: error.headers };
+  if (error instanceof DomainError) return { status: DOMAIN_STATUS[error.kind], detail: error.message, headers: {} };
+  if (error instanceof QueryError) return { status: 400, detail: error.message, headers: {} };
+  if (error instanceof DataFileError) return { status: 500, detail: `${error.message}.`, headers: {} };
+  console.error('[qlik-oauth-clients-mock] unexpected error:', error);
+  return { status: 500, detail: 'The mock failed unexpectedly; this is a bug in the mock.', headers: {} };
+}
+
+/** Every failure leaves in the API's error shape; nothing ever answers with a stack trace. */
+export function errorResponse(c: Context, error: unknown): Response {
+  const { status, detail, headers } = describeError(error);
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  return c.json(errorBody(status, detail), status as 400);
 }

@@ -1,5 +1,6 @@
 import { ByteRing } from './byte-ring.js';
 import { decodeRecord, encodeRecord, type StoredRecord } from './record-codec.js';
+import { redactHeader } from './redaction.js';
 
 /** How many requests the journal keeps by default (the oldest are dropped). */
 export const DEFAULT_JOURNAL_LIMIT = 1000;
@@ -54,14 +55,6 @@ export interface JournalFilter {
   limit?: number;
 }
 
-const REDACTED_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
-
-/** `Bearer abc` → `Bearer [REDACTED]`; any other credential → `[REDACTED]`. */
-export function redactHeader(name: string, value: string): string {
-  if (!REDACTED_HEADERS.has(name)) return value;
-  const scheme = /^(bearer|basic)\s/i.exec(value);
-  return scheme ? `${scheme[1]} [REDACTED]` : '[REDACTED]';
-}
 
 /**
  * The last N API requests, newest last. Each record is stored as one string in a ByteRing, so

@@ -1,13 +1,20 @@
+import type { FilterAttribute } from '../query/filter.js';
 import { QueryError } from '../query/errors.js';
-import { parseSort } from '../query/sort.js';
+import { parseSort, type SortKey } from '../query/sort.js';
 import type { ListQuery } from '../service/oauth-clients.js';
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
 const SINGLE_VALUED = ['filter', 'limit', 'next', 'prev', 'sort', 'totalResults'] as const;
 
+/** What a list operation's document allows in `filter` and `sort`. */
+export interface ListParameters {
+  filterAttributes: readonly FilterAttribute[];
+  sortKeys: readonly SortKey[];
+}
+
 /** The list operation's query parameters, checked as the document declares them; QueryError on any misuse. */
-export function parseListQuery(params: URLSearchParams): ListQuery {
+export function parseListQuery(params: URLSearchParams, allowed: ListParameters): ListQuery {
   const values: Partial<Record<(typeof SINGLE_VALUED)[number], string>> = {};
   for (const name of SINGLE_VALUED) {
     const all = params.getAll(name);
@@ -19,7 +26,8 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   }
   return {
     filter: values.filter,
-    sort: parseSort(values.sort),
+    filterAttributes: allowed.filterAttributes,
+    sort: parseSort(values.sort, allowed.sortKeys),
     limit: parseLimit(values.limit),
     next: values.next,
     prev: values.prev,

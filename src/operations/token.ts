@@ -1,49 +1,46 @@
-import type { Context } from 'hono';
-import { JOURNAL_BODY_LIMIT, type JournalBody } from '../journal/journal.js';
-import type { MockRuntime } from '../runtime/mock-runtime.js';
-import type { AppEnv } from './app.js';
-import { isJsonType, journalAs, MAX_BODY_BYTES, mediaTypeOf, readJsonBody, readTextBody } from './body.js';
-import { ApiError } from './errors.js';
-import { requestOrigin } from './links.js';
+import { TOKEN_OPERATION } from '../contract/operations.js';
+import { isJsonType, journalAs, MAX_BODY_BYTES, mediaTypeOf, readJsonBody, readTextBody } from '../http/body.js';
+import { ApiError } from '../http/errors.js';
+import { requestOrigin } from '../http/links.js';
+import { JOURNAL_BODY_LIMIT } from '../journal/journal.js';
+import { maskCredentials } from '../journal/redaction.js';
+import type { OperationCall, OperationDescriptor } from './descriptor.js';
 
 const FORM = 'application/x-www-form-urlencoded';
-const SECRET_FIELDS = ['client_secret', 'client_assertion'];
-
-/** A token request's body as the journal shows it: the credentials masked, JSON or form. */
-export function maskCredentials(body: JournalBody | undefined): JournalBody | undefined {
-  if (body === undefined) return undefined;
-  if ('json' in body) {
-    if (typeof body.json !== 'object' || body.json === null || Array.isArray(body.json)) return body;
-    const masked: Record<string, unknown> = { ...body.json };
-    for (const name of SECRET_FIELDS) if (name in masked) masked[name] = '[REDACTED]';
-    return { json: masked };
-  }
-  const form = new URLSearchParams(body.text);
-  if (!SECRET_FIELDS.some((name) => form.has(name))) return body;
-  for (const name of SECRET_FIELDS) if (form.has(name)) form.set(name, '[REDACTED]');
-  return { ...body, text: form.toString() };
-}
 
 /**
- * POST /oauth/token (FACTS.md): a JSON or form body; client credentials in it or in
+ * POST /oauth/token (docs/FACTS.md): a JSON or form body; client credentials in it or in
  * `Authorization: Basic`. The issued token then works as a bearer token on the API, as the
  * client's tenant (see TokenService and IssuedTokens). Errors are in the API's error shape,
  * which is what the official SDK reads (`data.errors`).
  */
-export async function issueTokenHandler(c: Context<AppEnv>, runtime: MockRuntime): Promise<Response> {
+async function issueToken({ c, deps }: OperationCall): Promise<Response> {
   const request = c.req.raw;
   const fields = await tokenFields(request);
-  const audience = `${requestOrigin(request, runtime.publicBaseUrl)}/oauth/token`;
-  const { response, identity } = runtime.tokens.issue(fields, basicCredentials(c.req.header('authorization')), audience);
-  runtime.issuedTokens.add(response.access_token, identity);
+  const audience = `${requestOrigin(request, deps.publicBaseUrl)}/oauth/token`;
+  const { response, identity } = await deps.tokens.issue(fields, basicCredentials(c.req.header('authorization')), audience);
+  deps.issuedTokens.add(response.access_token, identity);
   return c.json(response, 200, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 }
+
+/**
+ * The token endpoint, an operation of the mock's own: it needs no bearer token (the client
+ * authenticates itself), only fault rules that name it reach it (an outage or an expired token
+ * of a scenario is about the API, not about getting a token), and its credentials never reach the journal.
+ */
+export const tokenOperation: OperationDescriptor = {
+  ...TOKEN_OPERATION,
+  access: 'none',
+  faults: 'named',
+  journalBody: maskCredentials,
+  handler: issueToken,
+};
 
 async function tokenFields(request: Request): Promise<Record<string, unknown>> {
   const type = mediaTypeOf(request);
   if (type.toLowerCase() === FORM) {
     const text = await readTextBody(request, MAX_BODY_BYTES);
-    // Credentials are masked by the journal (see maskCredentials).
+    // Kept for the journal as received; the descriptor's journalBody masks the credentials.
     journalAs(request, text.length > JOURNAL_BODY_LIMIT ? { text: text.slice(0, JOURNAL_BODY_LIMIT), truncated: true } : { text });
     const fields: Record<string, unknown> = Object.create(null);
     for (const [name, value] of new URLSearchParams(text)) {

@@ -1,14 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'hono';
-import type { OpenApiOperation } from '../contract/document.js';
-import type { FaultAction } from '../faults/engine.js';
+import type { IdentityRegistry } from '../domain/identities.js';
+import type { FaultAction, FaultEngine } from '../faults/engine.js';
 import { parsePrefer, PreferError, type PreferFault } from '../faults/prefer.js';
-import type { MockRuntime } from '../runtime/mock-runtime.js';
-import type { AppEnv } from './app.js';
+import type { RateLimits } from '../faults/rate-limit.js';
+import type { AppEnv } from '../http/env.js';
+import { ApiError, errorBody } from '../http/errors.js';
+import type { OperationDescriptor } from '../operations/descriptor.js';
 import { bearerToken } from './auth.js';
-import { ApiError, errorBody } from './errors.js';
-import { TOKEN_OPERATION } from './operations.js';
 
 /** Details of the error bodies of injected statuses: what the real service would plausibly say. */
 const DETAILS: Record<number, string> = {
@@ -50,20 +50,30 @@ export interface FaultStepResult {
   dropped?: boolean;
 }
 
+/** What the fault step reads: the world's rules, its rate limits and who the tokens are. */
+export interface FaultStepDeps {
+  faults: FaultEngine;
+  rateLimits: RateLimits;
+  identities: IdentityRegistry;
+}
+
+/** Whether the step has anything to do: no rules, no limits, no Prefer costs nothing, not even a promise. */
+export const faultStepNeeded = (deps: FaultStepDeps, prefer: string | undefined): boolean => !deps.faults.isEmpty || deps.rateLimits.enabled || prefer !== undefined;
+
 /**
  * The fault and rate-limit step of an API request, before authentication: `Prefer`, then the
  * fault rules (counted down synchronously, before any await), then the rate limit; then the
- * delay they add. Costs one header lookup when there are no rules and no limits.
+ * delay they add.
  */
 export function faultStep(
   c: Context<AppEnv>,
-  runtime: MockRuntime,
-  operation: OpenApiOperation,
+  deps: FaultStepDeps,
+  operation: OperationDescriptor,
   params: Record<string, string>,
 ): FaultStepResult | Promise<FaultStepResult> | undefined {
   const preferHeader = c.req.header('prefer');
-  const limit = runtime.rateLimitFor(operation);
-  if (runtime.faults.isEmpty && preferHeader === undefined && limit === undefined) return undefined;
+  const limit = deps.rateLimits.limitFor(operation.tier);
+  if (deps.faults.isEmpty && preferHeader === undefined && limit === undefined) return undefined;
 
   let prefer: PreferFault | undefined;
   try {
@@ -79,18 +89,17 @@ export function faultStep(
   }
 
   // Everything up to here is synchronous: `times` is counted down before anything awaits.
-  const decision = runtime.faults.isEmpty
+  const decision = deps.faults.isEmpty
     ? undefined
-    : runtime.faults.decide({
+    : deps.faults.decide({
         method: c.req.method,
         path: c.req.path,
         operationId: operation.operationId,
         params,
         header: (name) => c.req.header(name),
-        // A catch-all rule or scenario (an outage, an expired token) is about the API, not about getting a token.
-        namedOnly: operation === TOKEN_OPERATION,
+        namedOnly: operation.faults === 'named',
       });
-  const retryAfter = decision?.action || limit === undefined ? undefined : rateLimited(c, runtime, operation, limit);
+  const retryAfter = decision?.action || limit === undefined ? undefined : rateLimited(c, deps, operation, limit);
   const fault = decision?.ruleId ?? (retryAfter !== undefined ? 'rate-limit' : decision?.fired.join(','));
   if (fault) c.set('fault', fault);
 
@@ -111,11 +120,11 @@ function after<T>(ms: number, then: () => T): T | Promise<T> {
 }
 
 /** Counts the request against its identity's window for the operation's tier; the seconds to wait when over. */
-function rateLimited(c: Context<AppEnv>, runtime: MockRuntime, operation: OpenApiOperation, limit: number): number | undefined {
+function rateLimited(c: Context<AppEnv>, deps: FaultStepDeps, operation: OperationDescriptor, limit: number): number | undefined {
   const token = bearerToken(c.req.header('authorization'));
   if (token === undefined) return undefined; // authentication answers 401
-  const identity = runtime.identities.resolve(token);
-  return runtime.rateLimiter.hit(`${identity.userId}\u0000${identity.tenantId}\u0000${operation.tier?.tier}`, limit);
+  const identity = deps.identities.resolve(token);
+  return deps.rateLimits.hit(`${identity.userId}\u0000${identity.tenantId}`, operation.tier!.tier, limit);
 }
 
 function act(c: Context<AppEnv>, action: FaultAction, ruleId: string): FaultStepResult {

@@ -1,10 +1,8 @@
 import type { Context } from 'hono';
-import type { JournalRecord } from '../journal/journal.js';
-import type { MockRuntime } from '../runtime/mock-runtime.js';
-import type { AppEnv } from './app.js';
-import { journalBody } from './body.js';
-import { TOKEN_OPERATION } from './operations.js';
-import { maskCredentials } from './token.js';
+import { journalBody, mediaTypeOf } from '../http/body.js';
+import type { AppEnv } from '../http/env.js';
+import type { JournalRecord, RequestJournal } from '../journal/journal.js';
+import type { OperationDescriptor } from '../operations/descriptor.js';
 
 export interface Outcome {
   /** Epoch ms and performance.now() when the request arrived. */
@@ -12,7 +10,8 @@ export interface Outcome {
   started: number;
   /** The status answered; 0 when the connection was dropped. */
   status: number;
-  operationId?: string;
+  /** The operation the request resolved to (none for a 404 or 405). */
+  operation?: OperationDescriptor;
   fault?: string;
   dropped?: boolean;
 }
@@ -20,9 +19,10 @@ export interface Outcome {
 /**
  * Journals an API request with its final status: the headers and query string as received; the
  * body only for methods that carry one (what the handler already parsed, or else the unread
- * body, capped). Parsing the query and redacting wait until someone reads the journal.
+ * body, capped), as the operation's descriptor says to keep it. Parsing the query and redacting
+ * headers wait until someone reads the journal.
  */
-export function recordRequest(c: Context<AppEnv>, runtime: MockRuntime, outcome: Outcome): void {
+export function recordRequest(c: Context<AppEnv>, journal: RequestJournal, outcome: Outcome): void {
   const request = c.req.raw;
   const url = request.url;
   const q = url.indexOf('?');
@@ -31,7 +31,7 @@ export function recordRequest(c: Context<AppEnv>, runtime: MockRuntime, outcome:
     method: request.method,
     path: c.req.path,
     search: q < 0 ? '' : url.slice(q + 1),
-    operationId: outcome.operationId,
+    operationId: outcome.operation?.operationId,
     headers: journalHeaders(c),
     status: outcome.status,
     durationMs: Math.round((performance.now() - outcome.started) * 100) / 100,
@@ -40,11 +40,12 @@ export function recordRequest(c: Context<AppEnv>, runtime: MockRuntime, outcome:
   // The body is journaled when it has arrived, never awaited: a client that stalls part-way
   // through its body must still get the answer (a 401, a fault) that needs none of it.
   if (outcome.dropped || request.method === 'GET' || request.method === 'HEAD') {
-    runtime.journal.record(record);
+    journal.record(record);
     return;
   }
   const body = journalBody(request);
-  runtime.journal.record(record, outcome.operationId === TOKEN_OPERATION.operationId ? body.then(maskCredentials) : body);
+  const keep = outcome.operation?.journalBody;
+  journal.record(record, keep ? body.then((received) => received && keep(received, mediaTypeOf(request))) : body);
 }
 
 /** The request's headers as a flat name/value list: on a socket, Node's own `rawHeaders`. */

@@ -1,24 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { loadContract, type Contract } from '../contract/document.js';
-import { compileValidators, type ContractValidators } from '../contract/validators.js';
+import { loadContract, type Contract, type ContractName } from '../contract/document.js';
+import { TOKEN_OPERATION } from '../contract/operations.js';
+import { requestValidators, type ContractValidators } from '../contract/validators.js';
 import { loadDefaultIdentities, loadDefaultSnapshot } from '../data/fixtures.js';
 import { fakeClients } from '../data/faker.js';
-import { IdentityRegistry, IssuedTokens, type IdentityConfig } from '../domain/identities.js';
+import type { IdentityConfig } from '../domain/identities.js';
 import { systemEntropy, type Entropy } from '../domain/ids.js';
 import type { StoredClient } from '../domain/types.js';
-import { FaultEngine } from '../faults/engine.js';
-import type { FaultRule } from '../faults/rules.js';
-import { RateLimiter } from '../faults/rate-limit.js';
 import { loadScenarios, SCENARIOS_DIR, type Scenario } from '../faults/scenarios.js';
-import type { OpenApiOperation } from '../contract/document.js';
-import { DEFAULT_JOURNAL_LIMIT, RequestJournal } from '../journal/journal.js';
 import type { LogLevel, LogSink } from '../http/logging.js';
-import { OperationResolver, TOKEN_OPERATION } from '../http/operations.js';
-import { OAuthClientsService } from '../service/oauth-clients.js';
-import { TokenService } from '../service/tokens.js';
 import { LowdbStore } from '../store/lowdb.js';
 import { MemoryStore } from '../store/memory.js';
 import type { ClientStore, Snapshot } from '../store/types.js';
+import { MockWorld, newCursorSecret, UnknownScenarioError, type WorldSetup } from './world.js';
+
+export { UnknownScenarioError } from './world.js';
 
 export interface MockOptions {
   /** Initial data; defaults to the embedded fixtures. */
@@ -51,90 +46,55 @@ export interface MockOptions {
   journalLimit?: number;
 }
 
-/** Rate limiting in force: requests per minute by tier, overriding the document's where given. */
-export interface RateLimitSettings {
-  tiers: Record<string, number>;
+/** Every operationId a fault rule or scenario may name: both contracts' and the token endpoint's. */
+export function allOperationIds(): string[] {
+  return [...loadContract('core').operations, ...loadContract('v1').operations, TOKEN_OPERATION].map((op) => op.operationId);
 }
 
-export class UnknownScenarioError extends Error {
-  override name = 'UnknownScenarioError';
-}
-
-/** What `reset()` goes back to. */
-interface StartState {
-  identities: IdentityRegistry;
-  faults: FaultRule[];
-  rateLimits?: RateLimitSettings;
-}
-
-/** Everything one running mock holds: the contract, its data and the services over them. */
+/**
+ * One running mock: what its worlds share (the contracts and their validators, the scenario files,
+ * the options) and its worlds. Today it has one, the default world.
+ */
 export class MockRuntime {
-  readonly contract: Contract;
-  readonly validators: ContractValidators;
-  readonly resolver: OperationResolver;
-  readonly service: OAuthClientsService;
-  /** POST /oauth/token; the tokens it issued, and who each acts as, until a reset. */
-  readonly tokens: TokenService;
-  readonly issuedTokens = new IssuedTokens();
-  /** Who the bearer tokens are; replaced when a scenario is applied. */
-  identities: IdentityRegistry;
+  readonly contracts: Readonly<Record<ContractName, Contract>>;
+  readonly validators: Readonly<Record<ContractName, ContractValidators>>;
   readonly publicBaseUrl?: string;
-  /** The data as the mock started, for reset. */
-  readonly initialData: Snapshot;
-  /** Fault rules (POST /__mock/faults, scenarios). */
-  readonly faults: FaultEngine;
-  /** The last API requests, for GET /__mock/requests. */
-  readonly journal: RequestJournal;
-  /** The scenario files, read and validated on first use (see `loadsScenariosAtStart`). */
-  get scenarios(): ReadonlyMap<string, Scenario> {
-    return (this.loadedScenarios ??= MockRuntime.loadScenarios(this.options));
-  }
+  /** The default world: what requests without a session act on. */
+  readonly world: MockWorld;
   private loadedScenarios?: ReadonlyMap<string, Scenario>;
-  readonly rateLimiter: RateLimiter;
-  /** Undefined while rate limiting is off. */
-  rateLimits?: RateLimitSettings;
-  /** The identities the mock was configured with, before any scenario. */
-  private readonly baseIdentities: IdentityConfig;
-  private readonly start: StartState;
   private readonly fakerCache = new Map<string, StoredClient[]>();
 
   constructor(
-    readonly store: ClientStore,
+    store: ClientStore,
     readonly options: MockOptions,
     scenarios?: ReadonlyMap<string, Scenario>,
   ) {
-    this.contract = loadContract();
-    this.validators = compileValidators(this.contract);
-    const operations = MockRuntime.operations(this.contract);
-    this.resolver = new OperationResolver(operations);
-    this.baseIdentities = options.identities ?? loadDefaultIdentities();
-    this.identities = new IdentityRegistry(this.baseIdentities, this.issuedTokens);
+    this.contracts = { core: loadContract('core'), v1: loadContract('v1') };
+    this.validators = { core: requestValidators(this.contracts.core), v1: requestValidators(this.contracts.v1) };
     this.publicBaseUrl = options.publicBaseUrl;
-    const entropy = options.entropy ?? systemEntropy;
-    this.service = new OAuthClientsService(store, entropy, options.cursorSecret ?? randomBytes(32).toString('hex'));
-    this.tokens = new TokenService(store, entropy);
-    // Records are never changed in place (a change puts a new object) and replace() copies what
-    // it loads, so the starting records can be kept by reference: no second copy of the data.
-    this.initialData = { version: 1, clients: store.clients() };
     this.loadedScenarios = scenarios;
-    this.faults = new FaultEngine(operations.map((op) => op.operationId));
-    this.journal = new RequestJournal(options.journalLimit ?? DEFAULT_JOURNAL_LIMIT);
-    this.rateLimiter = new RateLimiter(() => entropy.now());
-    this.rateLimits = this.configuredRateLimits();
-    // The starting scenario's data is the seed (see seedData); here its identities, faults and limits.
-    if (options.scenario !== undefined) this.applySettings(MockRuntime.scenario(this.scenarios, options.scenario));
-    this.start = { identities: this.identities, faults: this.faults.definitions(), rateLimits: this.rateLimits };
+    const setup: WorldSetup = {
+      entropy: options.entropy ?? systemEntropy,
+      operationIds: allOperationIds(),
+      identities: options.identities ?? loadDefaultIdentities(),
+      rateLimits: options.rateLimits ? { tiers: {} } : undefined,
+      cursorSecret: options.cursorSecret ?? newCursorSecret(),
+      journalLimit: options.journalLimit,
+      scenario: (name) => MockRuntime.scenario(this.scenarios, name),
+      scenarioData: (scenario, owner) => this.scenarioSnapshot(scenario, owner),
+    };
+    // The starting scenario's data is the seed (see seedData); the world applies the rest of it.
+    this.world = new MockWorld(store, setup, options.scenario === undefined ? undefined : setup.scenario(options.scenario));
+  }
+
+  /** The scenario files, read and validated on first use (see `scenariosAtStart`). */
+  get scenarios(): ReadonlyMap<string, Scenario> {
+    return (this.loadedScenarios ??= MockRuntime.loadScenarios(this.options));
   }
 
   /** Reads and validates every scenario file; throws naming the file and field of a bad one. */
   static loadScenarios(options: MockOptions): Map<string, Scenario> {
-    const operationIds = MockRuntime.operations(loadContract()).map((op) => op.operationId);
-    return loadScenarios(options.scenariosDir ?? SCENARIOS_DIR, operationIds, options.scenariosDir !== undefined);
-  }
-
-  /** What requests can be: the contract's operations and the token endpoint. */
-  private static operations(contract: Contract): OpenApiOperation[] {
-    return [...contract.operations, TOKEN_OPERATION];
+    return loadScenarios(options.scenariosDir ?? SCENARIOS_DIR, allOperationIds(), options.scenariosDir !== undefined);
   }
 
   private static scenario(scenarios: ReadonlyMap<string, Scenario>, name: string): Scenario {
@@ -155,7 +115,7 @@ export class MockRuntime {
       if (scenario.data) base = scenarioData(scenario, owner);
     }
     if (!options.seedCount) return base;
-    return { version: 1, clients: [...base.clients, ...fakeClients(options.seedCount, identities.default, options.fakerSeed)] };
+    return { ...base, clients: [...base.clients, ...fakeClients(options.seedCount, identities.default, options.fakerSeed)] };
   }
 
   /**
@@ -179,64 +139,9 @@ export class MockRuntime {
     return new MockRuntime(await LowdbStore.open(file, () => MockRuntime.seedData(options, scenarios)), options, scenarios);
   }
 
-  /** Replaces all stored data (validated by the caller); new timestamps stay after the loaded ones. */
-  replaceData(snapshot: Snapshot): void {
-    this.store.replace(snapshot);
-    this.service.observeClock();
-  }
-
-  /**
-   * Applies a scenario: its data (if it has some) replaces the stored data, its identities are
-   * added to the starting ones, its fault rules replace the current rules and its rate limits
-   * (or the mock's own setting) come into force with fresh counters. The journal is kept.
-   */
-  applyScenario(name: string): Scenario {
-    const scenario = MockRuntime.scenario(this.scenarios, name);
-    this.applySettings(scenario);
-    if (scenario.data) this.replaceData(this.scenarioSnapshot(scenario));
-    return scenario;
-  }
-
-  /** Back to how the mock started: data, identities (issued tokens forgotten), fault rules (with fresh counters), rate limits; an empty journal. */
-  reset(): void {
-    this.replaceData(this.initialData);
-    this.identities = this.start.identities;
-    this.issuedTokens.clear();
-    this.faults.resetTo(this.start.faults);
-    this.rateLimits = this.start.rateLimits;
-    this.rateLimiter.clear();
-    this.journal.clear();
-  }
-
-  /** The requests per minute allowed for an operation, or undefined while rate limiting is off. */
-  rateLimitFor(operation: OpenApiOperation): number | undefined {
-    if (!this.rateLimits || !operation.tier) return undefined;
-    return this.rateLimits.tiers[operation.tier.tier] ?? operation.tier.limit;
-  }
-
-  private applySettings(scenario: Scenario): void {
-    this.identities = new IdentityRegistry(
-      {
-        default: scenario.identities?.default ?? this.baseIdentities.default,
-        tokens: { ...this.baseIdentities.tokens, ...scenario.identities?.tokens },
-      },
-      this.issuedTokens,
-    );
-    this.faults.replaceAll(scenario.faults);
-    const limits = scenario.rateLimits;
-    this.rateLimits = limits === undefined ? this.configuredRateLimits() : limits === true ? { tiers: {} } : { tiers: { ...limits.tiers } };
-    this.rateLimiter.clear();
-  }
-
-  /** `rateLimits: true` in the options: every tier at the document's limit. */
-  private configuredRateLimits(): RateLimitSettings | undefined {
-    return this.options.rateLimits ? { tiers: {} } : undefined;
-  }
-
-  private scenarioSnapshot(scenario: Scenario): Snapshot {
-    const owner = this.identities.config.default;
+  private scenarioSnapshot(scenario: Scenario, owner: IdentityConfig['default']): Snapshot {
     if (scenario.data?.kind !== 'faker') return scenarioData(scenario, owner);
-    // Generating thousands of clients takes a while: once per runtime is enough (replace copies them).
+    // Generating thousands of clients takes a while: once per mock is enough (replace copies them).
     const key = `${scenario.name}\u0000${owner.userId}\u0000${owner.tenantId}`;
     let clients = this.fakerCache.get(key);
     if (!clients) this.fakerCache.set(key, (clients = scenarioData(scenario, owner).clients));

@@ -2,14 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
+import { DataFileError } from './errors.js';
 import { MemoryStore } from './memory.js';
 import { parseSnapshot } from './snapshot.js';
 import type { StoredClient } from '../domain/types.js';
 import type { Snapshot } from './types.js';
 
-export class DataFileError extends Error {
-  override name = 'DataFileError';
-}
 
 const recordText = new WeakMap<StoredClient, Buffer>();
 /** Records per cached block of file bytes. */
@@ -167,6 +165,7 @@ export class LowdbStore extends MemoryStore {
   }
 
   protected override changed(): void {
+    super.changed();
     this.dirty = true;
   }
 
@@ -178,7 +177,7 @@ export class LowdbStore extends MemoryStore {
         this.queued = null;
         this.dirty = false;
         // Serialised now, so it holds every change made up to this moment.
-        this.db.data = { version: 1, clients: this.clients() };
+        this.db.data = this.snapshotByReference();
         const write = this.db.write().catch((error: unknown) => {
           this.dirty = true; // the next write tries again with everything
           throw new DataFileError(`cannot write data file ${this.location}: ${(error as Error).message}; the change is kept in memory only`);

@@ -1,4 +1,4 @@
-import type { StoredClient } from '../domain/types.js';
+import type { StoredClient, StoredConnectionConfig } from '../domain/types.js';
 import { SortedIndex } from '../query/sorted-index.js';
 import { sortKeyValue, type SortKey } from '../query/sort.js';
 import type { ClientStore, Snapshot } from './types.js';
@@ -15,7 +15,7 @@ class TenantTable {
   index(key: SortKey): SortedIndex<StoredClient> {
     let index = this.indexes.get(key);
     if (!index) {
-      index = new SortedIndex<StoredClient>((c) => sortKeyValue(key, c), (c) => c.clientId);
+      index = newIndex(key);
       index.rebuild(this.byId.values());
       this.indexes.set(key, index);
     }
@@ -47,10 +47,19 @@ class TenantTable {
 
 const EMPTY = new TenantTable();
 
+const newIndex = (key: SortKey) => new SortedIndex<StoredClient>((c) => sortKeyValue(key, c), (c) => c.clientId);
+
 export class MemoryStore implements ClientStore {
   readonly kind: 'memory' | 'file' = 'memory';
   readonly location: string = 'memory';
   private tenants = new Map<string, TenantTable>();
+  /** Published clients by id (an id may be taken in several tenants). */
+  private published = new Map<string, StoredClient[]>();
+  /** Connection configs by client id, then tenant id. */
+  private configs = new Map<string, Map<string, StoredConnectionConfig>>();
+  /** Bumped by every change: what a cached view over several tenants is valid for. */
+  private version = 0;
+  private readonly visible = new Map<string, { version: number; index: SortedIndex<StoredClient> }>();
 
   constructor(initial?: Snapshot) {
     if (initial) this.replace(initial);
@@ -60,8 +69,28 @@ export class MemoryStore implements ClientStore {
     return this.tenants.get(tenantId)?.byId.get(clientId);
   }
 
+  getPublished(tenantId: string, clientId: string): StoredClient | undefined {
+    return this.published.get(clientId)?.find((c) => c.tenantId !== tenantId);
+  }
+
   index(tenantId: string, key: SortKey): SortedIndex<StoredClient> {
     return (this.tenants.get(tenantId) ?? EMPTY).index(key);
+  }
+
+  visibleIndex(tenantId: string, key: SortKey): SortedIndex<StoredClient> {
+    const own = this.index(tenantId, key);
+    const others: StoredClient[] = [];
+    for (const list of this.published.values()) for (const c of list) if (c.tenantId !== tenantId) others.push(c);
+    // Nothing published elsewhere (the usual case): the tenant's own index, kept up to date.
+    if (others.length === 0) return own;
+    const cacheKey = `${tenantId}\u0000${key}`;
+    const cached = this.visible.get(cacheKey);
+    if (cached && cached.version === this.version) return cached.index;
+    // Two tenants may hold the same id: such a published client stays out of the merged view.
+    const index = newIndex(key);
+    index.rebuild([...others.filter((c) => !own.has(c.clientId)), ...own]);
+    this.visible.set(cacheKey, { version: this.version, index });
+    return index;
   }
 
   count(tenantId?: string): number {
@@ -74,18 +103,52 @@ export class MemoryStore implements ClientStore {
   put(client: StoredClient): void {
     let table = this.tenants.get(client.tenantId);
     if (!table) this.tenants.set(client.tenantId, (table = new TenantTable()));
+    const previous = table.byId.get(client.clientId);
     table.put(client);
+    if (previous?.publishedAt !== undefined || client.publishedAt !== undefined) this.trackPublished(previous, client);
     this.changed();
   }
 
   delete(tenantId: string, clientId: string): boolean {
-    const deleted = this.tenants.get(tenantId)?.delete(clientId) ?? false;
-    if (deleted) this.changed();
-    return deleted;
+    const table = this.tenants.get(tenantId);
+    const previous = table?.byId.get(clientId);
+    if (!table || !previous) return false;
+    table.delete(clientId);
+    if (previous.publishedAt !== undefined) this.trackPublished(previous, undefined);
+    this.changed();
+    return true;
+  }
+
+  config(clientId: string, tenantId: string): StoredConnectionConfig | undefined {
+    return this.configs.get(clientId)?.get(tenantId);
+  }
+
+  configsOf(clientId: string): StoredConnectionConfig[] {
+    return [...(this.configs.get(clientId)?.values() ?? [])];
+  }
+
+  putConfig(config: StoredConnectionConfig): void {
+    let byTenant = this.configs.get(config.clientId);
+    if (!byTenant) this.configs.set(config.clientId, (byTenant = new Map()));
+    byTenant.set(config.tenantId, config);
+    this.changed();
+  }
+
+  deleteConfig(clientId: string, tenantId: string): boolean {
+    const byTenant = this.configs.get(clientId);
+    if (!byTenant?.delete(tenantId)) return false;
+    if (byTenant.size === 0) this.configs.delete(clientId);
+    this.changed();
+    return true;
   }
 
   snapshot(): Snapshot {
-    return { version: 1, clients: structuredClone(this.clients()) };
+    return copyData(this.snapshotByReference());
+  }
+
+  snapshotByReference(): Snapshot {
+    const connectionConfigs = this.storedConfigs();
+    return connectionConfigs.length > 0 ? { version: 1, clients: this.clients(), connectionConfigs } : { version: 1, clients: this.clients() };
   }
 
   /** Every stored record, by reference (callers must not mutate them). */
@@ -97,17 +160,43 @@ export class MemoryStore implements ClientStore {
 
   replace(snapshot: Snapshot): void {
     const tenants = new Map<string, TenantTable>();
+    this.published = new Map();
     for (const client of snapshot.clients.map(copyData)) {
       let table = tenants.get(client.tenantId);
       if (!table) tenants.set(client.tenantId, (table = new TenantTable()));
       table.put(client);
+      if (client.publishedAt !== undefined) this.trackPublished(undefined, client);
     }
     this.tenants = tenants;
+    this.configs = new Map();
+    for (const config of snapshot.connectionConfigs ?? []) {
+      let byTenant = this.configs.get(config.clientId);
+      if (!byTenant) this.configs.set(config.clientId, (byTenant = new Map()));
+      byTenant.set(config.tenantId, copyData(config));
+    }
     this.changed();
   }
 
-  /** Hook for persistent subclasses: called after every change. */
-  protected changed(): void {}
+  /** Keeps `published` in step with one client's change (either side may be absent). */
+  private trackPublished(previous: StoredClient | undefined, next: StoredClient | undefined): void {
+    const id = (previous ?? next)!.clientId;
+    const tenant = (previous ?? next)!.tenantId;
+    const others = (this.published.get(id) ?? []).filter((c) => c.tenantId !== tenant);
+    if (next?.publishedAt !== undefined) others.push(next);
+    if (others.length > 0) this.published.set(id, others);
+    else this.published.delete(id);
+  }
+
+  private storedConfigs(): StoredConnectionConfig[] {
+    const all: StoredConnectionConfig[] = [];
+    for (const byTenant of this.configs.values()) all.push(...byTenant.values());
+    return all;
+  }
+
+  /** Called after every change; persistent subclasses also mark themselves dirty. */
+  protected changed(): void {
+    this.version++;
+  }
 
   flush(): Promise<void> {
     return Promise.resolve();

@@ -53,8 +53,10 @@ const storedClientSchema = {
       required: ['consentMethod'],
       properties: { consentMethod: { enum: ['required', 'trusted'] } },
     },
+    jwksUri: { type: 'string', maxLength: 2048 },
     createdAt: timestamp,
     updatedAt: timestamp,
+    publishedAt: timestamp,
     ownerId: { type: 'string', minLength: 1 },
     createdByType: { enum: ['user', 'service', 'dcr'] },
     secrets: {
@@ -75,12 +77,31 @@ const storedClientSchema = {
   },
 } as const;
 
+/** A tenant's connection config for a client, where it is not the owning tenant's implicit one. */
+const storedConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clientId', 'tenantId', 'consentMethod'],
+  properties: {
+    clientId: { type: 'string', minLength: 1, maxLength: 512 },
+    tenantId: { type: 'string', minLength: 1, maxLength: 256 },
+    consentMethod: { enum: ['required', 'trusted'] },
+    status: { enum: ['approved'] },
+    deletedByOwner: { type: 'boolean' },
+    deleted: { type: 'boolean' },
+  },
+} as const;
+
 /** The shape of stored data (exported for the test that checks every run-time schema). */
 export const snapshotSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['version', 'clients'],
-  properties: { version: { const: 1 }, clients: { type: 'array', items: storedClientSchema } },
+  properties: {
+    version: { const: 1 },
+    clients: { type: 'array', items: storedClientSchema },
+    connectionConfigs: { type: 'array', items: storedConfigSchema },
+  },
 } as const;
 
 const snapshotValidator = onFirstUse(snapshotSchema);
@@ -97,6 +118,12 @@ export function parseSnapshot(data: unknown): Snapshot {
     seen.add(key);
     const hints = client.secrets.map((s) => s.hint);
     if (new Set(hints).size !== hints.length) throw new Error(`state.clients[${i}].secrets has two secrets with the same hint.`);
+  });
+  const configs = new Set<string>();
+  snapshot.connectionConfigs?.forEach((config, i) => {
+    const key = `${config.tenantId}\u0000${config.clientId}`;
+    if (configs.has(key)) throw new Error(`state.connectionConfigs[${i}] is a second config of tenant "${config.tenantId}" for client "${config.clientId}".`);
+    configs.add(key);
   });
   return snapshot;
 }

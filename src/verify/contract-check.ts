@@ -11,31 +11,41 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { CONTRACT_SCHEMA_OPTIONS, withFormats } from '../contract/ajv.js';
-import type { Contract, OpenApiOperation } from '../contract/document.js';
-import { compileValidators, type ContractValidators } from '../contract/validators.js';
-import { OperationResolver } from '../http/operations.js';
+import type { Contract, ContractName } from '../contract/document.js';
+import { OperationResolver, type OperationSpec } from '../contract/operations.js';
+import { requestValidators, type ContractValidators } from '../contract/validators.js';
 import type { PactInteraction } from './pact-file.js';
 
 /**
  * Statuses the API answers on any operation although the document does not list them:
- * 429 comes from the `x-qlik-tier` rate limits Qlik documents (FACTS.md).
+ * 429 comes from the `x-qlik-tier` rate limits Qlik documents (docs/FACTS.md).
  */
 export const STATUSES_BEYOND_THE_DOCUMENT = ['429'] as const;
 
 type Schema = Record<string, any>;
 
-export class ContractChecker {
-  private readonly resolver: OperationResolver;
-  private readonly validators: ContractValidators;
-  private readonly ajv: Ajv2019;
-  private readonly compiled = new Map<string, ValidateFunction>();
+/** One contract as the checker uses it: its document, request validators and response expectations. */
+class CheckedContract {
+  readonly validators: ContractValidators;
+  readonly ajv: Ajv2019;
+  readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor(private readonly contract: Contract) {
-    this.resolver = new OperationResolver(contract.operations);
-    this.validators = compileValidators(contract);
+  constructor(readonly contract: Contract) {
+    this.validators = requestValidators(contract);
     // Draft 2019-09 for `unevaluatedProperties`, which closes objects composed with allOf.
-    this.ajv = withFormats(new Ajv2019({ ...CONTRACT_SCHEMA_OPTIONS, allErrors: true }));
+    this.ajv = withFormats(new Ajv2019({ ...CONTRACT_SCHEMA_OPTIONS, strictRequired: false, allErrors: true }));
     this.ajv.addSchema({ $id: 'expect', components: { schemas: expectationSchemas(contract.document.components?.schemas ?? {}) } });
+  }
+}
+
+/** Checks interactions against the contract whose path they call (core or v1). */
+export class ContractChecker {
+  private readonly resolver: OperationResolver<OperationSpec>;
+  private readonly contracts = new Map<string, CheckedContract>();
+
+  constructor(contracts: readonly Contract[]) {
+    for (const contract of contracts) this.contracts.set(contract.name, new CheckedContract(contract));
+    this.resolver = new OperationResolver(contracts.flatMap((c) => c.operations));
   }
 
   /** Contract violations of one interaction, each a sentence; [] when it is one the API can give. */
@@ -46,16 +56,17 @@ export class ContractChecker {
     const { request, response } = interaction;
     const path = request.path.split('?')[0];
     const match = this.resolver.resolve(request.method, path);
-    if (match.kind === 'not-found') return [`request: no operation of the contract matches ${request.method} ${path}`];
+    if (match.kind === 'not-found') return [`request: no operation of the contracts matches ${request.method} ${path}`];
     if (match.kind === 'method-not-allowed') {
       return [`request: ${request.method} is not an operation on ${path} (the contract has ${match.allow.join(', ')})`];
     }
     const operation = match.operation;
-    const documented = this.contract.document.paths[operation.path][operation.method.toLowerCase()] as Schema;
-    return [...this.checkRequest(operation, documented, interaction), ...this.checkResponse(operation, documented, interaction)];
+    const checked = this.contracts.get(operation.contract as ContractName)!;
+    const documented = checked.contract.document.paths[operation.path][operation.method.toLowerCase()] as Schema;
+    return [...this.checkRequest(checked, operation, documented, interaction), ...this.checkResponse(checked, operation, documented, interaction)];
   }
 
-  private checkRequest(operation: OpenApiOperation, documented: Schema, { request }: PactInteraction): string[] {
+  private checkRequest(checked: CheckedContract, operation: OperationSpec, documented: Schema, { request }: PactInteraction): string[] {
     const problems: string[] = [];
     const where = `request (${operation.operationId})`;
     const parameters = (documented.parameters ?? []) as Schema[];
@@ -63,7 +74,7 @@ export class ContractChecker {
       const parameter = parameters.find((p) => p.in === 'query' && p.name === name);
       if (!parameter) continue; // the document does not forbid other parameters
       for (const value of values) {
-        const problem = this.checkParameter(parameter, value);
+        const problem = this.checkParameter(checked, parameter, value);
         if (problem) problems.push(`${where}: query parameter "${name}=${value}" ${problem}`);
       }
     }
@@ -73,15 +84,10 @@ export class ContractChecker {
         if (parameter.required) problems.push(`${where}: the required header "${parameter.name}" is missing`);
         continue;
       }
-      const problem = this.checkParameter(parameter, value);
+      const problem = this.checkParameter(checked, parameter, value);
       if (problem) problems.push(`${where}: header "${parameter.name}: ${value}" ${problem}`);
     }
-    const bodyValidator =
-      operation.operationId === 'createOAuthClientQCC'
-        ? this.validators.createRequest
-        : operation.operationId === 'patchOAuthClientQCC'
-          ? this.validators.patchRequest
-          : undefined;
+    const bodyValidator = checked.validators.body(operation.operationId);
     if (bodyValidator) {
       const contentType = request!.headers['content-type'];
       if (request!.body === undefined) problems.push(`${where}: the operation requires a JSON body and the pact sends none`);
@@ -94,7 +100,7 @@ export class ContractChecker {
     return problems;
   }
 
-  private checkParameter(parameter: Schema, raw: string): string | undefined {
+  private checkParameter({ ajv, compiled }: CheckedContract, parameter: Schema, raw: string): string | undefined {
     const schema = (parameter.schema ?? {}) as Schema;
     let value: unknown = raw;
     if (schema.type === 'number' || schema.type === 'integer') {
@@ -105,12 +111,12 @@ export class ContractChecker {
       value = raw === 'true';
     }
     const key = `param:${JSON.stringify(schema)}`;
-    let validate = this.compiled.get(key);
-    if (!validate) this.compiled.set(key, (validate = this.ajv.compile(rewriteRefs(schema))));
+    let validate = compiled.get(key);
+    if (!validate) compiled.set(key, (validate = ajv.compile(rewriteRefs(schema))));
     return validate(value) ? undefined : describe(validate.errors, '').map((m) => m.replace(/^\$ /, '')).join('; ');
   }
 
-  private checkResponse(operation: OpenApiOperation, documented: Schema, { response }: PactInteraction): string[] {
+  private checkResponse(checked: CheckedContract, operation: OperationSpec, documented: Schema, { response }: PactInteraction): string[] {
     const status = String(response!.status);
     const where = `response ${status} (${operation.operationId})`;
     let described = (documented.responses ?? {})[status] as Schema | undefined;
@@ -122,7 +128,7 @@ export class ContractChecker {
         ];
       }
     }
-    if (typeof described.$ref === 'string') described = this.deref(described.$ref);
+    if (typeof described.$ref === 'string') described = deref(checked.contract, described.$ref);
     const content = (described.content ?? {}) as Record<string, Schema>;
     const mediaType = Object.keys(content).find((t) => /json/i.test(t));
     const body = response!.body;
@@ -139,8 +145,8 @@ export class ContractChecker {
       return [...problems, `${where}: the contract answers a JSON object, but the pact expects ${JSON.stringify(body).slice(0, 60)}`];
     }
     const key = `response:${operation.operationId}:${status}`;
-    let validate = this.compiled.get(key);
-    if (!validate) this.compiled.set(key, (validate = this.ajv.compile(rewriteRefs(content[mediaType].schema ?? {}))));
+    let validate = checked.compiled.get(key);
+    if (!validate) checked.compiled.set(key, (validate = checked.ajv.compile(rewriteRefs(content[mediaType].schema ?? {}))));
     if (!validate(body)) problems.push(...describe(validate.errors, `${where}: body`));
     return problems;
   }
@@ -149,13 +155,14 @@ export class ContractChecker {
     return { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } };
   }
 
-  private deref(ref: string): Schema {
-    const parts = ref.replace(/^#\//, '').split('/');
-    let node: any = this.contract.document;
-    for (const part of parts) node = node?.[part.replaceAll('~1', '/').replaceAll('~0', '~')];
-    if (!node) throw new Error(`the contract has a dangling $ref ${ref}`);
-    return node as Schema;
-  }
+}
+
+function deref(contract: Contract, ref: string): Schema {
+  const parts = ref.replace(/^#\//, '').split('/');
+  let node: any = contract.document;
+  for (const part of parts) node = node?.[part.replaceAll('~1', '/').replaceAll('~0', '~')];
+  if (!node) throw new Error(`the contract has a dangling $ref ${ref}`);
+  return node as Schema;
 }
 
 /**

@@ -49,7 +49,7 @@ export interface VerifyResult {
  */
 export async function verifyPacts(files: readonly string[], options: VerifyOptions = {}): Promise<VerifyResult> {
   const pacts = files.map((file) => readPactFile(file));
-  const checker = new ContractChecker(loadContract());
+  const checker = new ContractChecker([loadContract('core'), loadContract('v1')]);
   const reports: PactFileReport[] = [];
   for (const pact of pacts) reports.push(await verifyOne(pact, checker, options));
   const all = reports.flatMap((r) => r.interactions);

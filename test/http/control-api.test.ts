@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/index.js';
-import { controlOpenApi } from '../../src/http/control-openapi.js';
+import { controlOpenApi } from '../../src/control/openapi.js';
 import { API } from '../support/api.js';
 import { controlMock, expectError } from './control-helpers.js';
 import { webClient } from './helpers.js';

@@ -46,7 +46,7 @@ describe('Pact provider states', () => {
     expect(secretHints).toHaveLength(5);
     expect(new Set(secretHints).size).toBe(5);
     expect(hint).toBe(secretHints[0]);
-    expect(clientSecrets.map((s: string) => s.slice(-4))).toEqual(secretHints);
+    expect(clientSecrets.map((s: string) => s.slice(-5))).toEqual(secretHints);
     const client = (await api.get(`${API}/${clientId}`)).body;
     expect(client.clientSecrets.map((s: any) => s.hint)).toEqual(secretHints);
     expectError(await api.post(`${API}/${clientId}/client-secrets`), 409);

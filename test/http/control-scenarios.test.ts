@@ -54,9 +54,9 @@ describe('scenarios over the control API', () => {
     await control.post('/scenarios/secret-limit-reached');
     const client = (await api.get(`${API}/${LIMIT_CLIENT}`)).body;
     expect(client.appType).toBe('web');
-    expect(client.clientSecrets.map((s: any) => s.hint)).toEqual(['d123', '5b05', 'f84b', '08af', '823f']);
+    expect(client.clientSecrets.map((s: any) => s.hint)).toEqual(['9d123', '25b05', '9f84b', '308af', '8823f']);
     expectError(await api.post(`${API}/${LIMIT_CLIENT}/client-secrets`), 409);
-    expect((await api.delete(`${API}/${LIMIT_CLIENT}/client-secrets/d123`)).status).toBe(204);
+    expect((await api.delete(`${API}/${LIMIT_CLIENT}/client-secrets/9d123`)).status).toBe(204);
     expect((await api.post(`${API}/${LIMIT_CLIENT}/client-secrets`)).status).toBe(201);
   });
 

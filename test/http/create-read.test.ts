@@ -10,7 +10,7 @@ describe('create', () => {
     const c = created.body;
     expect(c.clientId).toMatch(/^[0-9a-f]{32}$/);
     expect(c.clientSecret).toMatch(/^[0-9a-f]{64}$/);
-    expect(c.clientSecrets).toEqual([{ hint: c.clientSecret.slice(-4), createdAt: c.createdAt, createdBy: c.ownerId }]);
+    expect(c.clientSecrets).toEqual([{ hint: c.clientSecret.slice(-5), createdAt: c.createdAt, createdBy: c.ownerId }]);
     expect(c.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     expect(c).toMatchObject({ appType: 'web', clientName: 'Test web app', description: 'd', allowedAuthMethods: ['client_secret'] });
     expect(c.ownerId).toBeTruthy();

@@ -77,7 +77,7 @@ describe('delete', () => {
     expect((await api.patch(url, { body: [] })).status).toBe(404);
     expect((await api.delete(url, { headers: { 'qlik-confirm-delete': created.clientId } })).status).toBe(404);
     expect((await api.post(`${url}/client-secrets`)).status).toBe(404);
-    expect((await api.delete(`${url}/client-secrets/${created.clientSecret.slice(-4)}`)).status).toBe(404);
+    expect((await api.delete(`${url}/client-secrets/${created.clientSecret.slice(-5)}`)).status).toBe(404);
   });
 });
 
@@ -90,7 +90,7 @@ describe('client secrets', () => {
       expect(reply.status).toBe(201);
       expect(reply.body).toMatchObject({ clientId: created.clientId, createdBy: created.ownerId });
       expect(reply.body.clientSecret).toMatch(/^[0-9a-f]{64}$/);
-      expect(reply.body.hint).toBe(reply.body.clientSecret.slice(-4));
+      expect(reply.body.hint).toBe(reply.body.clientSecret.slice(-5));
       secrets.push(reply.body);
     }
     const sixth = await api.post(`${url}/client-secrets`);

@@ -186,13 +186,13 @@ describe('consumer: the admin frontend against Pact’s mock server', () => {
         headers: json,
         body: {
           clientId: fromProviderState('${clientId}', EXAMPLE_ID),
-          clientSecret: regex('^[0-9a-f]{64}$', 'b'.repeat(60) + '9f3e'),
-          hint: regex('^[0-9a-f]{4}$', '9f3e'),
+          clientSecret: regex('^[0-9a-f]{64}$', 'b'.repeat(59) + '19f3e'),
+          hint: regex('^[0-9a-f]{5}$', '19f3e'),
         },
       });
     await pact.executeTest(async (server) => {
       const secret = await new AdminFrontendApi(server.url, 'admin-token').createSecret(EXAMPLE_ID);
-      expect(secret.hint).toBe(secret.clientSecret.slice(-4));
+      expect(secret.hint).toBe(secret.clientSecret.slice(-5));
     });
   });
 
@@ -217,7 +217,7 @@ describe('consumer: the admin frontend against Pact’s mock server', () => {
       .uponReceiving('a request to delete a client secret')
       .withRequest({
         method: 'DELETE',
-        path: fromProviderState('/api/core/oauth-clients/${clientId}/client-secrets/${hint}', `/api/core/oauth-clients/${EXAMPLE_ID}/client-secrets/9f3e`),
+        path: fromProviderState('/api/core/oauth-clients/${clientId}/client-secrets/${hint}', `/api/core/oauth-clients/${EXAMPLE_ID}/client-secrets/19f3e`),
         headers: auth,
       })
       .willRespondWith({ status: 204 });

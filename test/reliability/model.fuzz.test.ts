@@ -72,8 +72,10 @@ const PATH = process.env.FUZZ_PATH;
 const REPLAY = process.env.FUZZ_REPLAY;
 
 const BASE = 'http://mock.test';
-const PREFIXES = ['/api/core/oauth-clients', '/api/v1/oauth-clients'] as const;
+/** The model is the core API's; the tenant API (its own contract) has its own tests. */
+const PREFIXES = ['/api/core/oauth-clients'] as const;
 type Prefix = (typeof PREFIXES)[number];
+const V1 = '/api/v1/oauth-clients';
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
 interface Real {
@@ -316,10 +318,10 @@ class CreateClient extends Command {
     const secret = body.clientSecret === '' ? undefined : body.clientSecret;
     const { view, secretsAllowed } = createdView(this.spec, auth.who, { clientId: body.clientId, createdAt: body.createdAt, secret });
     if (secretsAllowed) expect(body.clientSecret).toMatch(/^[0-9a-f]{64}$/);
-    expect(body).toEqual({ ...view, clientSecret: secret ?? '' });
+    expect(body).toEqual({ ...view, clientSecret: secret ?? '', clientSecretHint: secret?.slice(-5) ?? '' });
     const client: ModelClient = { tenant: auth.who.tenantId, view, secretsAllowed, plaintexts: new Map(), live: true };
     if (secret) {
-      client.plaintexts.set(secret.slice(-4), secret);
+      client.plaintexts.set(secret.slice(-5), secret);
       model.plaintexts.push(secret);
     }
     model.clients.push(client);
@@ -403,12 +405,16 @@ class FollowCursor extends Command {
         query = { ...query, limit: this.change.limit };
         break;
       case 'swapPrefix':
-        url.pathname = url.pathname.startsWith(PREFIXES[0]) ? PREFIXES[1] : PREFIXES[0];
+        // A cursor belongs to the API that issued it: the tenant API refuses a core cursor.
+        url.pathname = V1;
+        tampered = true;
         break;
     }
     const auth = authenticate(this.caller);
     const reply = await send(real, 'GET', url.href, this.caller);
-    const status = 'status' in auth ? auth.status : tampered || auth.who.tenantId !== saved.tenant ? 400 : 200;
+    // On the tenant API a user who is not an admin may read: the refused cursor is what answers.
+    const refusedByAuth = 'status' in auth && !(url.pathname === V1 && auth.status === 403);
+    const status = refusedByAuth ? auth.status : tampered || !('who' in auth) || auth.who.tenantId !== saved.tenant ? 400 : 200;
     expectStatus(reply, status, `${this.toString()} ${url.href.slice(0, 200)}`);
     if (status !== 200 || !('who' in auth)) return;
     checkPage(model, reply, predictPage(model.clients, saved.tenant, query, { dir: saved.dir, at: saved.at }), query, saved.tenant, this.toString());
@@ -521,7 +527,7 @@ class CreateSecret extends Command {
     expect(answer.clientSecret).toMatch(/^[0-9a-f]{64}$/);
     expect(answer.createdAt).toMatch(TIMESTAMP);
     expect(answer.createdAt > model.lastTimestamp, 'time moves forward').toBe(true);
-    const hint = answer.clientSecret.slice(-4);
+    const hint = answer.clientSecret.slice(-5);
     expect(reply.body).toEqual({ hint, clientId: id, clientSecret: answer.clientSecret, createdAt: answer.createdAt, createdBy: auth.who.userId });
     expect(client.view.clientSecrets!.some((s) => s.hint === hint), 'hints are unique within a client').toBe(false);
     client.view = { ...client.view, clientSecrets: [...client.view.clientSecrets!, { hint, createdAt: answer.createdAt, createdBy: auth.who.userId }] };

@@ -157,7 +157,7 @@ describe('@qlik/api against the mock', () => {
     const read = await getOAuthClient(clientId, fresh);
     expect(read.status).toBe(200);
     expect(read.data.clientName).toBe('SDK created app');
-    expect(read.data.clientSecrets?.map((s) => s.hint)).toEqual([clientSecret.slice(-4)]);
+    expect(read.data.clientSecrets?.map((s) => s.hint)).toEqual([clientSecret.slice(-5)]);
     expect(JSON.stringify(read.data)).not.toContain(clientSecret);
 
     const patched = await patchOAuthClient(clientId, [
@@ -182,19 +182,19 @@ describe('@qlik/api against the mock', () => {
       const created = await createOAuthClientSecret(data.clientId);
       expect(created.status).toBe(201);
       expect(created.data.clientSecret).toMatch(/^[0-9a-f]{64}$/);
-      expect(created.data.hint).toBe(created.data.clientSecret.slice(-4));
+      expect(created.data.hint).toBe(created.data.clientSecret.slice(-5));
       expect(created.data.clientId).toBe(data.clientId);
       secrets.push(created.data.clientSecret);
     }
     const read = await getOAuthClient(data.clientId, fresh);
-    expect(read.data.clientSecrets?.map((s) => s.hint).sort()).toEqual(secrets.map((s) => s.slice(-4)).sort());
+    expect(read.data.clientSecrets?.map((s) => s.hint).sort()).toEqual(secrets.map((s) => s.slice(-5)).sort());
 
     const sixth = await sdkError(createOAuthClientSecret(data.clientId));
     expect(sixth.name).toBe('InvokeFetchError');
     expect(sixth.status).toBe(409);
     expect(sixth.data.errors[0].code).toBe('HTTP-409');
 
-    const removed = await deleteOAuthClientSecret(data.clientId, secrets[0].slice(-4));
+    const removed = await deleteOAuthClientSecret(data.clientId, secrets[0].slice(-5));
     expect(removed.status).toBe(204);
     const again = await createOAuthClientSecret(data.clientId);
     expect(again.status).toBe(201);
@@ -245,7 +245,7 @@ describe('@qlik/api errors from the mock: InvokeFetchError with status and the e
     const rule = await fetch(`${mock.url}/__mock/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ status: 503, operationId: 'readAllOAuthClientsQCC', times: 1 }),
+      body: JSON.stringify({ status: 503, operationId: 'readAllOAuthClients', times: 1 }),
     });
     expect(rule.status).toBe(201);
     const error = await sdkError(getOAuthClients({ limit: 1 }, fresh));

@@ -388,7 +388,7 @@ export function createdView(spec: CreateSpec, who: Who, server: { clientId: stri
   }
   if (view.appType === 'web' && view.allowedAuthMethods === undefined) view.allowedAuthMethods = ['client_secret'];
   const secretsAllowed = isWebWithSecret(view.appType, view.allowedAuthMethods);
-  if (secretsAllowed) view.clientSecrets = server.secret === undefined ? [] : [{ hint: server.secret.slice(-4), createdAt: server.createdAt, createdBy: who.userId }];
+  if (secretsAllowed) view.clientSecrets = server.secret === undefined ? [] : [{ hint: server.secret.slice(-5), createdAt: server.createdAt, createdBy: who.userId }];
   return { view, secretsAllowed };
 }
 

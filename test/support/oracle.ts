@@ -1,6 +1,7 @@
 /**
  * The independent oracle: Stoplight Prism's own response validator, fed with the vendored
- * contract. The server's ajv validators are never used to judge the server.
+ * contracts (core for /api/core, v1 for /api/v1). The server's ajv validators are never used to
+ * judge the server.
  */
 import { readFileSync } from 'node:fs';
 import { getHttpOperationsFromSpec } from '@stoplight/prism-http/dist/utils/operations.js';
@@ -10,22 +11,21 @@ import { validateOutput } from '@stoplight/prism-http/dist/validator/index.js';
 type Route = (opts: { resources: unknown[]; input: unknown }) => { _tag: 'Left' | 'Right'; right?: any };
 const route: Route = ((routeModule as unknown as { default?: Route }).default ?? routeModule) as Route;
 
-const CONTRACT = new URL('../../contract/oauth-clients.openapi.json', import.meta.url);
-const DOCUMENT_PREFIX = '/api/core/oauth-clients';
-const SDK_PREFIX = '/api/v1/oauth-clients';
+const CONTRACTS = [new URL('../../contract/oauth-clients.openapi.json', import.meta.url), new URL('../../contract/oauth-clients.v1.openapi.json', import.meta.url)];
 
 /**
  * Statuses the document does not describe for an operation but that the mock answers by
  * design: they are checked for the API's error shape instead of by Prism.
- * 404 (unknown route, or a fault), 405 wrong method, 413 body too large, 415 wrong content type,
- * 429 rate limited (FACTS.md), and any status a consumer's fault asks for.
+ * 400 (the v1 list documents none; a bad filter is still one, chosen), 404 (unknown route, or a
+ * fault), 405 wrong method, 413 body too large, 415 wrong content type, 429 rate limited
+ * (docs/FACTS.md), and any status a consumer's fault asks for.
  */
-export const UNDOCUMENTED_ERROR_STATUSES = [404, 405, 409, 413, 415, 429, 500, 502, 503, 504] as const;
+export const UNDOCUMENTED_ERROR_STATUSES = [400, 404, 405, 409, 413, 415, 429, 500, 502, 503, 504] as const;
 
 let operations: unknown[] | undefined;
 
 export async function loadOracle(): Promise<void> {
-  operations ??= await getHttpOperationsFromSpec(JSON.parse(readFileSync(CONTRACT, 'utf8')));
+  operations ??= (await Promise.all(CONTRACTS.map((url) => getHttpOperationsFromSpec(JSON.parse(readFileSync(url, 'utf8')))))).flat();
 }
 
 export interface Observed {
@@ -40,8 +40,7 @@ export interface Observed {
 export function judge(response: Observed): string[] {
   if (!operations) throw new Error('call loadOracle() first');
   if (response.path === TOKEN_PATH) return judgeTokenEndpoint(response);
-  const path = response.path.startsWith(SDK_PREFIX) ? DOCUMENT_PREFIX + response.path.slice(SDK_PREFIX.length) : response.path;
-  const matched = route({ resources: operations, input: { method: response.method.toLowerCase(), url: { path } } });
+  const matched = route({ resources: operations, input: { method: response.method.toLowerCase(), url: { path: response.path } } });
   const operation = matched._tag === 'Right' ? matched.right : undefined;
   const documented = operation?.responses.some((r: { code: string }) => r.code === String(response.status));
   if (!operation || !documented) return judgeErrorShape(response);

@@ -7,7 +7,7 @@ import { loadContract } from '../../src/contract/document.js';
 import { ContractChecker } from '../../src/verify/contract-check.js';
 import { readPactFile, type PactInteraction, type PactRequest, type PactResponse } from '../../src/verify/pact-file.js';
 
-const checker = new ContractChecker(loadContract());
+const checker = new ContractChecker([loadContract('core'), loadContract('v1')]);
 const ID = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
 function interaction(request: Partial<PactRequest> & { method: string; path: string }, response: Partial<PactResponse> & { status: number }): PactInteraction {
@@ -73,7 +73,7 @@ describe('ContractChecker', () => {
 
   it('names requests the API does not take: unknown route, wrong method, bad parameters, missing header, invalid body', () => {
     expect(checker.check(interaction({ method: 'GET', path: '/api/core/oauth-client' }, { status: 200 }))).toEqual([
-      'request: no operation of the contract matches GET /api/core/oauth-client',
+      'request: no operation of the contracts matches GET /api/core/oauth-client',
     ]);
     expect(checker.check(interaction({ method: 'PUT', path: `/api/core/oauth-clients/${ID}` }, { status: 204 }))).toEqual([
       `request: PUT is not an operation on /api/core/oauth-clients/${ID} (the contract has GET, PATCH, DELETE)`,

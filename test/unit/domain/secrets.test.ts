@@ -12,18 +12,18 @@ const web = (): StoredClient => buildClient({ appType: 'web', clientName: 'n' },
 const scripted = (...values: string[]): Entropy => ({ hex: () => values.shift()!, now: () => 0 });
 
 describe('secrets', () => {
-  it('keeps only a hash and a 4-character hint', () => {
-    const secret = 'a'.repeat(60) + '1234';
+  it('keeps only a hash and a 5-character hint', () => {
+    const secret = 'a'.repeat(59) + '01234';
     const issued = issueSecret(web(), { entropy: scripted(secret), now: 't', by: owner });
     expect(issued.plaintext).toBe(secret);
-    expect(issued.record).toEqual({ hint: '1234', hash: sha256Hex(secret), createdAt: 't', createdBy: 'u1' });
+    expect(issued.record).toEqual({ hint: '01234', hash: sha256Hex(secret), createdAt: 't', createdBy: 'u1' });
     expect(JSON.stringify(issued.record)).not.toContain(secret);
   });
 
   it('draws again when the hint collides with an existing one', () => {
-    const client = { ...web(), secrets: [{ hint: '1234', hash: 'h', createdAt: 't', createdBy: 'u1' }] };
-    const issued = issueSecret(client, { entropy: scripted('b'.repeat(60) + '1234', 'c'.repeat(60) + '5678'), now: 't', by: owner });
-    expect(issued.record.hint).toBe('5678');
+    const client = { ...web(), secrets: [{ hint: '01234', hash: 'h', createdAt: 't', createdBy: 'u1' }] };
+    const issued = issueSecret(client, { entropy: scripted('b'.repeat(59) + '01234', 'c'.repeat(59) + '05678'), now: 't', by: owner });
+    expect(issued.record.hint).toBe('05678');
   });
 
   it('refuses a sixth secret and clients that cannot hold secrets', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { redactHeader, RequestJournal, type JournalRecord } from '../../../src/journal/journal.js';
+import { RequestJournal, type JournalRecord } from '../../../src/journal/journal.js';
+import { redactHeader } from '../../../src/journal/redaction.js';
 
 const record = (over: Partial<JournalRecord> = {}): JournalRecord => ({
   at: Date.UTC(2025, 0, 2, 3, 4, 5, 6),

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StoredClient } from '../../../src/domain/types.js';
-import { DataFileError, LowdbStore, SnapshotBytes } from '../../../src/store/lowdb.js';
+import { DataFileError } from '../../../src/store/errors.js';
+import { LowdbStore, SnapshotBytes } from '../../../src/store/lowdb.js';
 import { MemoryStore } from '../../../src/store/memory.js';
 import type { Snapshot } from '../../../src/store/types.js';
 

@@ -1,0 +1,114 @@
+import type { Contract } from '../contract/document.js';
+import type { ConnectionConfigPatch, CreateInput, Identity, PatchOperation, StoredClient } from '../domain/types.js';
+import { adminListItemView, adminReadJson, adminReadView, memberReadJson, ownerListItemJson, storedConfigView } from '../domain/views.js';
+import type { FilterAttribute } from '../query/filter.js';
+import type { SortKey } from '../query/sort.js';
+import type { OAuthClientsService, Visibility } from '../service/oauth-clients.js';
+import { caller, type Access, type OperationCall, type OperationDescriptor } from './descriptor.js';
+import { missing } from './core.js';
+import { confirmDelete, JSON_TYPE, listRequest, patchBody, validBody } from './shared.js';
+
+export const V1_FILTER_ATTRIBUTES: readonly FilterAttribute[] = ['clientId', 'clientName', 'appType', 'tenantId', 'createdByType'];
+export const V1_SORT_KEYS: readonly SortKey[] = ['clientId', 'clientName', 'appType', 'tenantId', 'createdAt', 'updatedAt'];
+
+type Handler = (call: OperationCall) => Response | Promise<Response>;
+
+/** Tenant admins also see what other tenants published; other users of the tenant only its own clients. */
+const visibility = (identity: Identity): Visibility => (identity.admin ? 'shared' : 'own');
+
+/** An admin's list item: the client with the calling tenant's full connection config. */
+function adminListItemJson(service: OAuthClientsService, identity: Identity, client: StoredClient): string {
+  const stored = service.store.config(client.clientId, identity.tenantId);
+  // The owning tenant's implicit config is the common case, cached per record.
+  if (!stored && client.tenantId === identity.tenantId) return ownerListItemJson(client);
+  const config = stored && !stored.deleted ? storedConfigView(stored) : { consentMethod: client.tenantId === identity.tenantId ? client.connectionConfig.consentMethod : 'required' };
+  return JSON.stringify(adminListItemView(client, config));
+}
+
+/**
+ * The tenant-level API (`/api/v1/oauth-clients`, docs/FACTS-v1.md): what the official SDK calls.
+ * Tenant admins manage their tenant's clients and see the ones other tenants published; other
+ * users of the tenant may read, in the non-admin shapes (chosen).
+ */
+const HANDLERS: Record<string, Handler> = {
+  readAllOAuthClients: (call) => {
+    const identity = caller(call);
+    const list = listRequest(call, { filterAttributes: V1_FILTER_ATTRIBUTES, sortKeys: V1_SORT_KEYS });
+    const { service } = call.deps;
+    const result = service.list(identity, list.query, visibility(identity));
+    if (!identity.admin) return list.answer(result, result.items.map(memberReadJson), false);
+    return list.answer(result, result.items.map((client) => adminListItemJson(service, identity, client)));
+  },
+
+  createOAuthClient: async (call) => {
+    const { c, deps } = call;
+    const input = (await validBody(c, deps.validators, 'createOAuthClient')) as CreateInput;
+    const { client, secret } = await deps.service.create(caller(call), input);
+    return c.json({ ...adminReadView(client), clientSecret: secret ?? '', clientSecretHint: client.secrets[0]?.hint ?? '' }, 201);
+  },
+
+  readOAuthClient: (call) => {
+    const identity = caller(call);
+    const client = call.deps.service.get(identity, call.params.id, visibility(identity));
+    return call.c.body(identity.admin ? adminReadJson(client) : memberReadJson(client), 200, JSON_TYPE);
+  },
+
+  patchOAuthClient: async (call) => {
+    const operations = (await patchBody(call.c, call.deps.validators, 'patchOAuthClient')) as PatchOperation[];
+    const { secret } = await call.deps.service.patch(caller(call), call.params.id, operations, 'shared');
+    // docs/FACTS-v1.md: 202 with the secret a patch generated, else 204.
+    return secret === undefined ? call.c.body(null, 204) : call.c.json({ clientSecret: secret }, 202);
+  },
+
+  deleteOAuthClient: async (call) => {
+    confirmDelete(call.c, call.params.id);
+    await call.deps.service.delete(caller(call), call.params.id, 'shared');
+    return call.c.body(null, 204);
+  },
+
+  publishOAuthClient: async (call) => {
+    const publishedAt = await call.deps.service.publish(caller(call), call.params.id);
+    return call.c.json({ publishedAt }, 201);
+  },
+
+  createOAuthClientSecret: async (call) => {
+    const { clientId, record, plaintext } = await call.deps.service.createSecret(caller(call), call.params.id, 'shared');
+    return call.c.json({ hint: record.hint, clientId, clientSecret: plaintext, createdAt: record.createdAt, createdBy: record.createdBy }, 201);
+  },
+
+  deleteOAuthClientSecret: async (call) => {
+    await call.deps.service.deleteSecret(caller(call), call.params.id, call.params.hint, 'shared');
+    return call.c.body(null, 204);
+  },
+
+  readConnectionConfig: async (call) => {
+    const identity = caller(call);
+    return call.c.json(await call.deps.service.readConfig(identity, call.params.id, visibility(identity)));
+  },
+
+  patchConnectionConfig: async (call) => {
+    // Operations apply in order: the last one's value is the result (none: nothing changes).
+    const change = ((await patchBody(call.c, call.deps.validators, 'patchConnectionConfig')) as ConnectionConfigPatch[]).at(-1);
+    if (change === undefined) return call.c.body(null, 204);
+    await call.deps.service.patchConfig(caller(call), call.params.id, change.value);
+    return call.c.body(null, 204);
+  },
+
+  deleteConnectionConfig: async (call) => {
+    await call.deps.service.deleteConfig(caller(call), call.params.id);
+    return call.c.body(null, 204);
+  },
+};
+
+/** Reads are for every user of the tenant; writes for its admins. */
+const READS = new Set(['readAllOAuthClients', 'readOAuthClient', 'readConnectionConfig']);
+
+export function v1Operations(contract: Contract): OperationDescriptor[] {
+  return contract.operations.map((spec) => ({
+    ...spec,
+    access: (READS.has(spec.operationId) ? 'member' : 'admin') as Access,
+    forbidden: 'Only a tenant admin can change OAuth clients; other users of the tenant may only read them.',
+    faults: 'all',
+    handler: HANDLERS[spec.operationId] ?? missing(spec.operationId),
+  }));
+}

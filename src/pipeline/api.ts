@@ -1,0 +1,63 @@
+import type { Context } from 'hono';
+import { OperationResolver } from '../contract/operations.js';
+import type { ContractValidators } from '../contract/validators.js';
+import type { AppEnv } from '../http/env.js';
+import { ApiError, errorResponse } from '../http/errors.js';
+import type { OperationDescriptor } from '../operations/descriptor.js';
+import type { MockWorld } from '../runtime/world.js';
+import { authenticate } from './auth.js';
+import { ConnectionReset, faultStep, faultStepNeeded, type FaultStepResult } from './faults.js';
+import { recordRequest } from './journal.js';
+
+export interface PipelineDeps {
+  operations: readonly OperationDescriptor[];
+  /** Each operation's request validators, by the contract that declares it. */
+  validators: (operation: OperationDescriptor) => ContractValidators;
+  /** The world a request acts on. */
+  world: (c: Context<AppEnv>) => MockWorld;
+  publicBaseUrl?: string;
+}
+
+/**
+ * The API pipeline: resolve the operation (404/405); the fault step (`Prefer`, fault rules, rate
+ * limits); authentication as the operation requires; its handler. Every request is journaled
+ * with its final status, errors and faults included. Each step reads the operation's descriptor.
+ */
+export function apiPipeline({ operations, validators, world, publicBaseUrl }: PipelineDeps) {
+  const resolver = new OperationResolver(operations);
+  return async (c: Context<AppEnv>): Promise<Response> => {
+    const at = Date.now();
+    const started = performance.now();
+    const w = world(c);
+    const match = resolver.resolve(c.req.method, c.req.path);
+    const operation = match.kind === 'operation' ? match.operation : undefined;
+    let step: FaultStepResult | undefined;
+    let response: Response;
+    try {
+      if (match.kind === 'not-found') throw new ApiError(404, `No route matches ${c.req.method} ${c.req.path}.`);
+      if (match.kind === 'method-not-allowed') {
+        throw new ApiError(405, `${c.req.method} is not allowed here; allowed: ${match.allow.join(', ')}.`, { allow: match.allow.join(', ') });
+      }
+      c.set('operationId', match.operation.operationId);
+      if (faultStepNeeded(w, c.req.header('prefer'))) {
+        const forced = faultStep(c, w, match.operation, match.params);
+        step = forced instanceof Promise ? await forced : forced;
+      }
+      if (step?.response) response = step.response;
+      else {
+        const identity = authenticate(c.req.header('authorization'), w.identities, match.operation);
+        const deps = { service: w.service, tokens: w.tokens, issuedTokens: w.issuedTokens, validators: validators(match.operation), publicBaseUrl };
+        const answer = match.operation.handler({ c, identity, params: match.params, deps });
+        response = answer instanceof Promise ? await answer : answer;
+      }
+    } catch (error) {
+      if (error instanceof ConnectionReset) {
+        recordRequest(c, w.journal, { at, started, status: 0, operation, fault: error.ruleId, dropped: true });
+        throw error;
+      }
+      response = errorResponse(c, error);
+    }
+    recordRequest(c, w.journal, { at, started, status: step?.dropped ? 0 : response.status, operation, fault: step?.fault, dropped: step?.dropped });
+    return response;
+  };
+}

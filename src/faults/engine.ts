@@ -1,5 +1,6 @@
 import { mulberry32 } from './prng.js';
-import { compilePathPattern, FaultRuleError, parseFaultRule, type FaultRule, type FaultRuleInput } from './rules.js';
+import { compilePathPattern, type PathPattern } from './path-pattern.js';
+import { FaultRuleError, parseFaultRule, type FaultRule, type FaultRuleInput } from './rules.js';
 
 /** What the fault engine needs to know about a request: no HTTP framework types. */
 export interface FaultRequest {
@@ -51,7 +52,8 @@ class ActiveRule {
   remaining: number | undefined;
   hits = 0;
   private readonly random?: () => number;
-  private readonly pathPattern?: RegExp;
+  /** Linear-time in the path (see path-pattern.ts): it runs on every request while the rule exists. */
+  private readonly pathPattern?: PathPattern;
   private readonly headerName?: string;
   readonly action?: FaultAction;
 

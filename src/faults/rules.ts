@@ -1,5 +1,8 @@
 import { onFirstUse } from '../contract/ajv.js';
 import { describeSchemaError as describeError } from '../contract/validators.js';
+import { compilePathPattern, PathPatternError } from './path-pattern.js';
+
+export { compilePathPattern, PathPatternError, type PathPattern } from './path-pattern.js';
 
 /** The longest latency a rule or `Prefer: delay=` may add: one minute. */
 export const MAX_DELAY_MS = 60_000;
@@ -114,30 +117,11 @@ export function parseFaultRule(input: unknown, operationIds: readonly string[], 
     try {
       compilePathPattern(rule.path);
     } catch (error) {
-      fail('path', `is not a valid regular expression: ${(error as Error).message}.`);
+      if (!(error instanceof PathPatternError)) throw error;
+      fail('path', error.message); // `is not a valid glob: ….` or `is not a valid regular expression: ….`
     }
   }
   if (rule.seed !== undefined && rule.probability === undefined) fail('seed', 'only makes sense with a "probability".');
   if (rule.method !== undefined) rule.method = rule.method.toUpperCase();
   return rule;
-}
-
-/**
- * A rule's `path`: a regular expression when it starts with `^` (tested against the path
- * without the query string), else a glob over the whole path where `*` stands for any
- * characters but `/`, `**` for any characters, `?` for one character but `/`.
- */
-export function compilePathPattern(pattern: string): RegExp {
-  if (pattern.startsWith('^')) return new RegExp(pattern);
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '*' && pattern[i + 1] === '*') {
-      source += '.*';
-      i++;
-    } else if (ch === '*') source += '[^/]*';
-    else if (ch === '?') source += '[^/]';
-    else source += ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
 }

@@ -150,6 +150,14 @@ describe('which requests a rule targets', () => {
     expect((await api.post(API, { body: webClient() })).status).toBe(201);
   });
 
+  it('by a path glob with alternatives (braces are a pattern, not literal text)', async () => {
+    const { api, control } = await controlMock();
+    await control.post('/faults', { status: 503, method: 'post', path: '/api/{core,v1}/oauth-clients/*/client-secrets' });
+    expect((await api.post(`${API}/${FIRST}/client-secrets`)).status).toBe(503);
+    expect((await api.post(`/api/v1/oauth-clients/${FIRST}/client-secrets`)).status).toBe(503);
+    expect((await api.get(`${API}/${FIRST}`)).status).toBe(200);
+  });
+
   it('by path regular expression', async () => {
     const { api, control } = await controlMock();
     await control.post('/faults', { status: 500, path: '^/api/v1/' });
@@ -255,6 +263,8 @@ describe('managing rules', () => {
     expectError(await control.post('/faults', { status: 503, times: 0 }), 400, 'rule.times must be >= 1.');
     expectError(await control.post('/faults', { status: 503, operationID: 'x' }), 400, 'rule must not have the property "operationID".');
     expectError(await control.post('/faults', { status: 503, operationId: 'listClients' }), 400, /not an operation of the mock/);
+    expectError(await control.post('/faults', { status: 503, path: '/api/{core,v1' }), 400, 'rule.path is not a valid glob: the "{" at character 6 is never closed.');
+    expectError(await control.post('/faults', { status: 503, path: '^/api/(?=v1)' }), 400, 'rule.path is not a valid regular expression: the lookahead "(?=" at character 7 is not supported.');
     expectError(await control.post('/faults', '{"status": 503'), 400, /not valid JSON/);
     expectError(await control.post('/faults'), 400, /JSON request body is required/);
     expect((await control.get('/faults')).body.faults).toEqual([]);

@@ -74,6 +74,7 @@ describe('FaultEngine', () => {
       [{ method: 'get' }, LIST, { ...LIST, method: 'POST', operationId: 'createOAuthClientQCC' }],
       [{ path: '/api/core/oauth-clients/*' }, READ('a'), LIST],
       [{ path: '/api/**' }, READ('a'), { ...LIST, path: '/other' }],
+      [{ path: '/api/{core,v1}/oauth-clients/{*,*/client-secrets}' }, { ...READ('a'), path: '/api/v1/oauth-clients/a/client-secrets' }, LIST],
       [{ path: '^/api/v1/' }, { ...LIST, path: '/api/v1/oauth-clients' }, LIST],
       [{ header: { name: 'X-Test-Id', value: 't1' } }, READ('a', { 'x-test-id': 't1' }), READ('a', { 'x-test-id': 't2' })],
       [{ clientId: 'abc' }, READ('abc'), READ('abd')],

@@ -34,7 +34,9 @@ describe('parseFaultRule', () => {
     ['a non-string header value', { status: 503, headers: { a: 1 } }, /rule\.headers\.a must be string/],
     ['a reserved header', { status: 503, headers: { 'Content-Length': '4' } }, /rule\.headers\.Content-Length is computed by the server/],
     ['an unknown operationId', { status: 503, operationId: 'readAll' }, /rule\.operationId "readAll" is not an operation of the mock/],
-    ['a bad regex path', { status: 503, path: '^/api/(' }, /rule\.path is not a valid regular expression/],
+    ['a bad regex path', { status: 503, path: '^/api/(' }, /^rule\.path is not a valid regular expression: the "\(" at character 7 is never closed\.$/],
+    ['a regex path the linear-time engine refuses', { status: 503, path: '^/api/(a)\\1' }, /^rule\.path is not a valid regular expression: the backreference "\\1" at character 10 is not supported\.$/],
+    ['a bad glob path', { status: 503, path: '/api/{core,v1/oauth-clients' }, /^rule\.path is not a valid glob: the "\{" at character 6 is never closed\.$/],
     ['a header matcher without value', { status: 503, header: { name: 'x-test' } }, /rule\.header must have the property "value"/],
     ['a bad id', { id: 'has space', status: 503 }, /rule\.id must match pattern/],
   ];
@@ -67,6 +69,12 @@ describe('compilePathPattern', () => {
     expect(compilePathPattern('/api/v?/oauth-clients').test('/api/v1/oauth-clients')).toBe(true);
     expect(compilePathPattern('/api/core/oauth-clients').test('/api/core/oauth-clients/abc')).toBe(false);
     expect(compilePathPattern('/a.b').test('/aXb')).toBe(false);
+  });
+
+  it('globs: braces and classes are patterns, not literals', () => {
+    expect(compilePathPattern('/api/{core,v1}/oauth-clients').test('/api/v1/oauth-clients')).toBe(true);
+    expect(compilePathPattern('/api/{core,v1}/oauth-clients').test('/api/{core,v1}/oauth-clients')).toBe(false);
+    expect(compilePathPattern('/api/v[0-9]/oauth-clients').test('/api/v1/oauth-clients')).toBe(true);
   });
 
   it('takes a pattern starting with ^ as a regular expression', () => {

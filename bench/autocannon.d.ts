@@ -42,5 +42,11 @@ declare module 'autocannon' {
     throughput: Histogram;
   }
 
-  export default function autocannon(options: Options): Promise<Result>;
+  /** A run: a promise of its result that also emits an event per answer. */
+  export interface Instance extends Promise<Result> {
+    /** `responseTime` in fractional milliseconds (the result's histograms keep whole ones). */
+    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
+  }
+
+  export default function autocannon(options: Options): Instance;
 }

@@ -34,7 +34,7 @@ export async function issueTokenHandler(c: Context<AppEnv>, runtime: MockRuntime
   const request = c.req.raw;
   const fields = await tokenFields(request);
   const audience = `${requestOrigin(request, runtime.publicBaseUrl)}/oauth/token`;
-  const { response, identity } = runtime.tokens.issue(fields, basicCredentials(c.req.header('authorization')), audience);
+  const { response, identity } = await runtime.tokens.issue(fields, basicCredentials(c.req.header('authorization')), audience);
   runtime.issuedTokens.add(response.access_token, identity);
   return c.json(response, 200, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 }

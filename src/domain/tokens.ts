@@ -1,7 +1,8 @@
-import { createHash, createHmac, createPublicKey, timingSafeEqual, verify, type JsonWebKey } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { decodeProtectedHeader, errors, importJWK, jwtVerify, type CryptoKey, type JWSHeaderParameters, type JWTPayload } from 'jose';
 import { invalid, unauthenticated } from './errors.js';
 import type { Entropy } from './ids.js';
-import type { GrantType, Identity, StoredClient } from './types.js';
+import type { GrantType, Identity, Jwk, StoredClient } from './types.js';
 
 /**
  * The token endpoint's rules (FACTS.md): machine-to-machine web clients get an access token for
@@ -17,7 +18,6 @@ const MAX_ASSERTION_SECONDS = 300;
 /** Clocks of caller and mock may differ a little. */
 const CLOCK_SKEW_SECONDS = 60;
 const GRANTS: readonly GrantType[] = ['client_credentials', 'urn:qlik:oauth:user-impersonation'];
-const HASHES = { RS256: 'sha256', RS512: 'sha512', ES384: 'sha384' } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TokenRequest {
@@ -119,10 +119,10 @@ export interface TokenContext {
 }
 
 /** Authenticates the client and issues a token: 401 for bad credentials, 400 for a grant or scope the client may not have. */
-export function issueToken(client: StoredClient | undefined, request: TokenRequest, ctx: TokenContext): IssuedToken {
+export async function issueToken(client: StoredClient | undefined, request: TokenRequest, ctx: TokenContext): Promise<IssuedToken> {
   if (!client) throw unauthenticated(`No OAuth client has the id "${request.clientId}".`);
   if (request.clientSecret !== undefined) checkSecret(client, request.clientSecret);
-  else checkAssertion(client, request.clientAssertion!, ctx);
+  else await checkAssertion(client, request.clientAssertion!, ctx);
   if (client.appType !== 'web') throw invalid(`Only web clients get tokens here; this client is "${client.appType}".`);
   if (!(client.allowedGrantTypes ?? []).includes(request.grantType)) {
     throw invalid(`The client is not allowed the grant type "${request.grantType}"; its allowedGrantTypes: ${JSON.stringify(client.allowedGrantTypes ?? [])}.`);
@@ -148,54 +148,135 @@ function checkSecret(client: StoredClient, secret: string): void {
   if (!client.secrets.some((s) => timingSafeEqual(Buffer.from(s.hash, 'hex'), hash))) throw unauthenticated('The client secret is wrong.');
 }
 
-/** A private-key JWT (RFC 7523) as FACTS.md describes it; every failure is a 401 saying what. */
-function checkAssertion(client: StoredClient, assertion: string, ctx: TokenContext): void {
+/** A private-key JWT (RFC 7523) as FACTS.md describes it, verified by jose; every failure is a 401 saying what. */
+async function checkAssertion(client: StoredClient, assertion: string, ctx: TokenContext): Promise<void> {
   if (!(client.allowedAuthMethods ?? []).includes('private_key_jwt')) throw unauthenticated('The client does not authenticate with a private-key JWT (see its allowedAuthMethods).');
-  const parts = assertion.split('.');
-  if (parts.length !== 3) throw unauthenticated('The client assertion is not a JWT (three base64url parts).');
-  const header = jsonPart(parts[0], 'header');
-  const claims = jsonPart(parts[1], 'payload');
-  const alg = header.alg;
-  if (alg !== 'RS256' && alg !== 'RS512' && alg !== 'ES384') throw unauthenticated('The client assertion\'s "alg" must be RS256, RS512 or ES384.');
-  if (typeof header.kid !== 'string') throw unauthenticated('The client assertion\'s header needs the "kid" of one of the client\'s public keys.');
-  const jwk = (client.publicKeys ?? []).find((k) => k.kid === header.kid);
-  if (!jwk) throw unauthenticated(`The client has no public key with kid "${header.kid}".`);
-  if (jwk.alg !== alg) throw unauthenticated(`The public key "${jwk.kid}" is for ${jwk.alg}, the assertion says ${alg}.`);
-  let valid = false;
-  try {
-    const key = createPublicKey({ key: { ...jwk } as JsonWebKey, format: 'jwk' });
-    const signature = Buffer.from(parts[2], 'base64url');
-    valid = verify(HASHES[alg], Buffer.from(`${parts[0]}.${parts[1]}`), { key, dsaEncoding: 'ieee-p1363' }, signature);
-  } catch {
-    // a key the platform cannot use, or a malformed signature: not verified
-  }
-  if (!valid) throw unauthenticated(`The client assertion's signature does not verify with the public key "${jwk.kid}".`);
-
-  if (claims.iss !== client.clientId || claims.sub !== client.clientId) throw unauthenticated('The client assertion\'s "iss" and "sub" must both be the client id.');
-  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!audiences.includes(ctx.audience)) throw unauthenticated(`The client assertion's "aud" must be "${ctx.audience}".`);
+  const header = assertionHeader(assertion);
+  const jwk = assertionKey(client, header);
+  const claims = await verifiedClaims(assertion, header, jwk, client.clientId, ctx);
+  // What FACTS.md asks beyond jose: a UUID jti, a life of at most 5 minutes, one use.
   if (typeof claims.jti !== 'string' || !UUID.test(claims.jti)) throw unauthenticated('The client assertion\'s "jti" must be a UUID.');
-  const { iat, exp } = claims;
-  if (typeof iat !== 'number' || typeof exp !== 'number') throw unauthenticated('The client assertion needs numeric "iat" and "exp".');
+  const { iat, exp } = claims as { iat: number; exp: number }; // required, and numbers: jose checked
+  if (exp - iat > MAX_ASSERTION_SECONDS) throw unauthenticated(EXP_TOO_LATE);
+  // No await from here on: the replay check and the record of the jti happen in one turn of the
+  // event loop, so two concurrent requests with the same assertion cannot both pass.
   const now = ctx.entropy.now() / 1000;
-  if (exp - iat > MAX_ASSERTION_SECONDS) throw unauthenticated(`The client assertion's "exp" is more than ${MAX_ASSERTION_SECONDS} seconds after its "iat".`);
-  if (iat > now + CLOCK_SKEW_SECONDS) throw unauthenticated('The client assertion was issued in the future ("iat").');
-  if (exp <= now - CLOCK_SKEW_SECONDS) throw unauthenticated('The client assertion has expired ("exp").');
-  if (typeof claims.nbf === 'number' && claims.nbf > now + CLOCK_SKEW_SECONDS) throw unauthenticated('The client assertion is not valid yet ("nbf").');
   for (const [jti, until] of ctx.usedAssertions) if (until <= now - CLOCK_SKEW_SECONDS) ctx.usedAssertions.delete(jti);
   if (ctx.usedAssertions.has(claims.jti)) throw unauthenticated('The client assertion was already used (its "jti" was seen before).');
   ctx.usedAssertions.set(claims.jti, exp);
 }
 
-function jsonPart(part: string, name: string): Record<string, unknown> {
+/** The header, read unverified to find the key (jose verifies it with the rest). */
+function assertionHeader(assertion: string): JWSHeaderParameters {
+  // jose checks the compact form again; checked first here so that "abc" is not called a bad header.
+  if (assertion.split('.').length !== 3) throw unauthenticated(NOT_A_JWT);
   try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    return decodeProtectedHeader(assertion);
   } catch {
-    // reported below
+    throw unauthenticated('The client assertion\'s header is not a base64url-encoded JSON object.');
   }
-  throw unauthenticated(`The client assertion's ${name} is not a base64url-encoded JSON object.`);
 }
+
+/** The client's public key the header names, for the algorithm the header says (FACTS.md). */
+function assertionKey(client: StoredClient, header: JWSHeaderParameters): Jwk {
+  const alg = header.alg;
+  if (alg !== 'RS256' && alg !== 'RS512' && alg !== 'ES384') throw unauthenticated(ALG_NOT_ALLOWED);
+  if (typeof header.kid !== 'string') throw unauthenticated('The client assertion\'s header needs the "kid" of one of the client\'s public keys.');
+  const jwk = (client.publicKeys ?? []).find((k) => k.kid === header.kid);
+  if (!jwk) throw unauthenticated(`The client has no public key with kid "${header.kid}".`);
+  if (jwk.alg !== alg) throw unauthenticated(`The public key "${jwk.kid}" is for ${jwk.alg}, the assertion says ${alg}.`);
+  return jwk;
+}
+
+/** jose's verification: compact form, "crit", algorithm, signature, iss, sub, aud and times (60 s of skew). */
+async function verifiedClaims(assertion: string, header: JWSHeaderParameters, jwk: Jwk, clientId: string, ctx: TokenContext): Promise<JWTPayload> {
+  let key: CryptoKey | Uint8Array;
+  try {
+    key = await importJWK({ ...jwk }, jwk.alg);
+  } catch {
+    // a key the platform cannot use (values off the curve, say): nothing verifies with it
+    throw unauthenticated(signatureFails(jwk));
+  }
+  try {
+    const { payload } = await jwtVerify(assertion, key, {
+      algorithms: [jwk.alg],
+      issuer: clientId,
+      subject: clientId,
+      audience: ctx.audience,
+      requiredClaims: ['iat', 'exp', 'jti'],
+      // Only so that jose refuses an iat in the future; an older iat breaks the 5-minute rule anyway.
+      maxTokenAge: MAX_ASSERTION_SECONDS,
+      clockTolerance: CLOCK_SKEW_SECONDS,
+      currentDate: new Date(ctx.entropy.now()),
+    });
+    return payload;
+  } catch (error) {
+    throw refusal(error, assertion, header, jwk, ctx.audience);
+  }
+}
+
+const NOT_A_JWT = 'The client assertion is not a JWT (three base64url parts).';
+const NOT_JSON_PAYLOAD = 'The client assertion\'s payload is not a base64url-encoded JSON object.';
+const ALG_NOT_ALLOWED = 'The client assertion\'s "alg" must be RS256, RS512 or ES384.';
+const ISS_SUB = 'The client assertion\'s "iss" and "sub" must both be the client id.';
+const NOT_NUMERIC = 'The client assertion needs numeric "iat" and "exp".';
+const EXP_TOO_LATE = `The client assertion's "exp" is more than ${MAX_ASSERTION_SECONDS} seconds after its "iat".`;
+const signatureFails = (jwk: Jwk) => `The client assertion's signature does not verify with the public key "${jwk.kid}".`;
+
+/** The sentence the API gives for jose's reason to refuse an assertion; an error that is no refusal is thrown as it is. */
+function refusal(error: unknown, assertion: string, header: JWSHeaderParameters, jwk: Jwk, audience: string): unknown {
+  if (error instanceof errors.JWSSignatureVerificationFailed) return unauthenticated(signatureFails(jwk));
+  // An iat older than 5 minutes (maxTokenAge) with an exp still good is an exp more than 5 minutes after it.
+  if (error instanceof errors.JWTExpired) return unauthenticated(error.claim === 'iat' ? EXP_TOO_LATE : 'The client assertion has expired ("exp").');
+  if (error instanceof errors.JWTClaimValidationFailed) return unauthenticated(claimRefusal(error, audience));
+  // The payload is not a JSON object, or is not encoded at all (a "b64": false header).
+  if (error instanceof errors.JWTInvalid) return unauthenticated(NOT_JSON_PAYLOAD);
+  // Verifying, jose raises it only for a "crit" extension it does not know (RFC 7515 §4.1.11: refuse).
+  if (error instanceof errors.JOSENotSupported) {
+    return unauthenticated(`The client assertion's header "crit" names an extension the mock does not support: ${JSON.stringify(header.crit)}.`);
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return unauthenticated(ALG_NOT_ALLOWED);
+  if (error instanceof errors.JWSInvalid) return unauthenticated(malformed(assertion, header));
+  // The options are fixed, so a TypeError is about the key: an RSA key under 2048 bits, say.
+  if (error instanceof TypeError) return unauthenticated(`The public key "${jwk.kid}" cannot verify the client assertion (${error.message}).`);
+  return error;
+}
+
+function claimRefusal(error: InstanceType<typeof errors.JWTClaimValidationFailed>, audience: string): string {
+  const checked = error.reason === 'check_failed';
+  switch (error.claim) {
+    case 'iss':
+    case 'sub':
+      return ISS_SUB;
+    case 'aud':
+      return `The client assertion's "aud" must be "${audience}".`;
+    case 'jti':
+      return 'The client assertion\'s "jti" must be a UUID.';
+    case 'iat':
+      return checked ? 'The client assertion was issued in the future ("iat").' : NOT_NUMERIC;
+    case 'exp':
+      return NOT_NUMERIC;
+    case 'nbf':
+      return checked ? 'The client assertion is not valid yet ("nbf").' : 'The client assertion\'s "nbf" must be a number.';
+    default:
+      return `The client assertion's "${error.claim}" is refused (${error.message}).`;
+  }
+}
+
+/**
+ * Which part of the assertion jose found malformed (JWSInvalid): this only picks the sentence,
+ * jose has decided. jose reads the parts as strict base64url, so a part in standard base64
+ * (with "+" or "/") is refused here, where Node's lenient decoder would take it.
+ */
+function malformed(assertion: string, header: JWSHeaderParameters): string {
+  const [, payload, signature] = assertion.split('.');
+  if (!isBase64url(payload)) return NOT_JSON_PAYLOAD;
+  if (!isBase64url(signature)) return NOT_A_JWT;
+  if (header.crit !== undefined) return 'The client assertion\'s header "crit" must be a non-empty list of names of extension parameters the header carries.';
+  return NOT_A_JWT;
+}
+
+const isBase64url = (part: string) => /^[A-Za-z0-9_-]*$/.test(part) && part.length % 4 !== 1;
 
 const base64url = (text: string) => Buffer.from(text).toString('base64url');
 

@@ -14,8 +14,8 @@ export class TokenService {
     this.signingKey = entropy.hex(32);
   }
 
-  /** `fields`: the request's JSON object or form; `audience`: the endpoint's URL as the caller reached it. */
-  issue(fields: Record<string, unknown>, basic: { clientId: string; clientSecret: string } | undefined, audience: string): IssuedToken {
+  /** `fields`: the request's JSON object or form; `audience`: the endpoint's URL as the caller reached it. Async: jose verifies assertions with WebCrypto. */
+  async issue(fields: Record<string, unknown>, basic: { clientId: string; clientSecret: string } | undefined, audience: string): Promise<IssuedToken> {
     const request = parseTokenRequest(fields, basic);
     // Not the hot path (once per consumer process, typically): a scan of every tenant's clients.
     const client = this.store.clients().find((c) => c.clientId === request.clientId);

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import * as nodeFs from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { DataFileError } from './errors.js';
 import { MemoryStore } from './memory.js';
@@ -57,24 +57,53 @@ function blockBytes(records: readonly StoredClient[]): Buffer {
 const SEPARATOR = Buffer.from(',\n  ');
 const CLOSING = Buffer.from('\n ]\n}');
 
+/** The file-system calls SnapshotFile makes: node:fs/promises, or a test's stand-in that records their order. */
+export interface SnapshotFs {
+  open(path: string, flags: 'r' | 'w'): Promise<SnapshotHandle>;
+  rename(from: string, to: string): Promise<void>;
+  readFile(path: string, encoding: 'utf8'): Promise<string>;
+  unlink(path: string): Promise<void>;
+}
+
+export interface SnapshotHandle {
+  writev(buffers: Buffer[]): Promise<{ bytesWritten: number }>;
+  write(buffer: Buffer): Promise<unknown>;
+  /** fsync(2): returns once the bytes (or, for a folder, its entries) are on the disk. */
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const NODE_FS: SnapshotFs = nodeFs;
+
+/**
+ * Errors that mean "this platform cannot fsync a folder", not "the disk failed": Windows refuses
+ * to open a folder (EISDIR) or to flush one (EPERM); some file systems say EINVAL or ENOTSUP.
+ */
+const FOLDER_SYNC_UNSUPPORTED = new Set(['EISDIR', 'EPERM', 'EINVAL', 'ENOTSUP']);
+
 /**
  * lowdb's adapter for the data file: it reads the file as lowdb's DataFile does and writes it as
  * steno does (a temp file beside it, then a rename, so the file is always whole), but hands the
  * cached chunks to one writev: steno's fs.writeFile took an await per chunk, or a copy of the
- * whole file into one buffer (16 % of a persisted create at 7,000 clients).
+ * whole file into one buffer (16 % of a persisted create at 7,000 clients). Unlike steno it
+ * fsyncs the temp file before the rename and the folder after it, so a write it resolved survives
+ * a power loss (without them, the rename can reach the disk before the bytes, or not at all).
  */
 class SnapshotFile implements Adapter<Snapshot> {
   private readonly bytes = new SnapshotBytes();
   private readonly temp: string;
 
-  constructor(private readonly path: string) {
+  constructor(
+    private readonly path: string,
+    private readonly fs: SnapshotFs,
+  ) {
     this.temp = join(dirname(path), `.${basename(path)}.tmp`);
   }
 
   async read(): Promise<Snapshot | null> {
     let text: string;
     try {
-      text = await readFile(this.path, 'utf8');
+      text = await this.fs.readFile(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
@@ -82,24 +111,44 @@ class SnapshotFile implements Adapter<Snapshot> {
     return JSON.parse(text) as Snapshot;
   }
 
-  /** Never called again before the last call settled (LowdbStore chains its writes). */
+  /** Never called again before the last call settled (LowdbStore chains its writes). Resolves once the new file is durable. */
   async write(data: Snapshot): Promise<void> {
     const chunks = this.bytes.serialize(data);
-    const handle = await open(this.temp, 'w');
+    const handle = await this.fs.open(this.temp, 'w');
     try {
       const { bytesWritten } = await handle.writev(chunks);
       const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
       if (bytesWritten < total) await handle.write(Buffer.concat(chunks).subarray(bytesWritten));
+      await handle.sync(); // the bytes are on disk before any name points at them
     } finally {
       await handle.close();
     }
-    await rename(this.temp, this.path);
+    await this.fs.rename(this.temp, this.path);
+    await this.syncFolder(); // the rename itself is on disk
   }
 
-  /** Fails as a write would (a folder that is not writable, a read-only file system), leaving nothing behind. */
+  private async syncFolder(): Promise<void> {
+    let folder: SnapshotHandle;
+    try {
+      folder = await this.fs.open(dirname(this.path), 'r');
+    } catch (error) {
+      if (FOLDER_SYNC_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) return;
+      throw error;
+    }
+    try {
+      await folder.sync();
+    } catch (error) {
+      if (!FOLDER_SYNC_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    } finally {
+      await folder.close();
+    }
+  }
+
+  /** Fails as a write would (a folder that is not writable or cannot be synced, a read-only file system), leaving nothing behind. */
   async probeWrite(): Promise<void> {
-    await (await open(this.temp, 'w')).close();
-    await unlink(this.temp);
+    await (await this.fs.open(this.temp, 'w')).close();
+    await this.fs.unlink(this.temp);
+    await this.syncFolder();
   }
 }
 
@@ -107,7 +156,8 @@ class SnapshotFile implements Adapter<Snapshot> {
  * The memory store, persisted to one JSON file through one lowdb instance.
  * Writes are coalesced: every change made before a write starts rides on that write,
  * and `flush()` resolves only once the write holding the caller's change is on disk
- * (SnapshotFile writes a temp file and renames it, so the file is always whole).
+ * (SnapshotFile writes a temp file, fsyncs it, renames it and fsyncs the folder: the file is
+ * always whole, and durable once flushed).
  */
 export class LowdbStore extends MemoryStore {
   override readonly kind = 'file' as const;
@@ -118,20 +168,21 @@ export class LowdbStore extends MemoryStore {
   private inFlight: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
 
-  private constructor(path: string) {
+  private constructor(path: string, fs: SnapshotFs) {
     super();
     this.location = path;
-    this.file = new SnapshotFile(path);
+    this.file = new SnapshotFile(path, fs);
     this.db = new Low<Snapshot>(this.file, { version: 1, clients: [] });
   }
 
   /**
    * Opens the file, or creates it from `seed` when it does not exist. A file that exists but
    * cannot be read or parsed is an error and is left untouched: never replace a user's data.
+   * `fs` is for tests that watch the file-system calls.
    */
-  static async open(file: string, seed: () => Snapshot): Promise<LowdbStore> {
+  static async open(file: string, seed: () => Snapshot, fs: SnapshotFs = NODE_FS): Promise<LowdbStore> {
     const path = resolve(file);
-    const store = new LowdbStore(path);
+    const store = new LowdbStore(path, fs);
     let loaded: unknown;
     try {
       mkdirSync(dirname(path), { recursive: true });

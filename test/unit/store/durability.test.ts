@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { StoredClient } from '../../../src/domain/types.js';
-import { DataFileError, LowdbStore, type SnapshotFs, type SnapshotHandle } from '../../../src/store/lowdb.js';
+import { DataFileError } from '../../../src/store/errors.js';
+import { LowdbStore, type SnapshotFs, type SnapshotHandle } from '../../../src/store/lowdb.js';
 import type { Snapshot } from '../../../src/store/types.js';
 
 const record = (clientId: string): StoredClient => ({

@@ -6,7 +6,7 @@ import { buildApp } from './app.js';
 import { answerClientErrors } from './http/client-error.js';
 import { MockRuntime, type MockOptions } from './runtime/mock-runtime.js';
 
-export type { MockOptions } from './runtime/mock-runtime.js';
+export type { MockOptions } from './runtime/options.js';
 export type { Snapshot } from './store/types.js';
 export { MockRuntime } from './runtime/mock-runtime.js';
 export { ControlClient, ControlError } from './client/control-client.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { LOG_LEVELS, type LogLevel } from '../http/logging.js';
+import { LOG_LEVELS, type LogLevel } from '../runtime/options.js';
 
 /** A wrong flag or value: the CLI prints the message on one line and exits with status 2. */
 export class UsageError extends Error {

@@ -107,10 +107,10 @@ const BUILTIN_STATES: BuiltinState[] = [
   },
   {
     name: 'a client exists',
-    params: 'clientId (else derived from the state and params), appType (web, spa, native, anonymous-embed; default web), clientName, tenantId, secrets (web only, 0-5)',
-    pattern: /^an? (?:(web|spa|native|anonymous-embed) )?(?:oauth )?client(?: with id "?([^\s"]+)"?)? exists$/i,
-    setup: (ctx, params, match, state) => putClient(ctx, params, state, { appType: match[1]?.toLowerCase(), clientId: match[2] }),
-    teardown: (ctx, params, match, state) => removeClient(ctx, params, state, { clientId: match[2] }),
+    params: 'clientId (else derived from the state and params), appType (web, spa, native, anonymous-embed; default web), clientName, tenantId, secrets (web only, 0-5), published (true: shared with every tenant, as after POST .../actions/publish)',
+    pattern: /^an? (published )?(?:(web|spa|native|anonymous-embed) )?(?:oauth )?client(?: with id "?([^\s"]+)"?)? exists$/i,
+    setup: (ctx, params, match, state) => putClient(ctx, params, state, { published: match[1] !== undefined || undefined, appType: match[2]?.toLowerCase(), clientId: match[3] }),
+    teardown: (ctx, params, match, state) => removeClient(ctx, params, state, { clientId: match[3] }),
   },
   {
     name: 'a web client with N secrets',
@@ -139,9 +139,18 @@ interface ClientParams {
   tenantId: string;
   ownerId: string;
   secrets: number;
+  published: boolean;
 }
 
-function clientParams(ctx: StateContext, params: Record<string, unknown>, state: string, fromText: { appType?: string; clientId?: string; secrets?: number }): ClientParams {
+/** What a state's text says about the client, before its params. */
+interface FromText {
+  appType?: string;
+  clientId?: string;
+  secrets?: number;
+  published?: boolean;
+}
+
+function clientParams(ctx: StateContext, params: Record<string, unknown>, state: string, fromText: FromText): ClientParams {
   const owner = ctx.world.identities.config.default;
   const str = (name: string, fallback: string | undefined): string => {
     const value = params[name] ?? fallback;
@@ -153,6 +162,9 @@ function clientParams(ctx: StateContext, params: Record<string, unknown>, state:
   const secrets = params.secrets ?? fromText.secrets ?? (appType === 'web' ? 1 : 0);
   if (!Number.isInteger(secrets) || (secrets as number) < 0 || (secrets as number) > 5) throw new ProviderStateError('params.secrets must be a whole number from 0 to 5.');
   if (appType !== 'web' && secrets !== 0) throw new ProviderStateError('Only web clients have secrets.');
+  const published = params.published ?? fromText.published ?? false;
+  if (typeof published !== 'boolean') throw new ProviderStateError('params.published must be true or false.');
+  if (published && appType === 'anonymous-embed') throw new ProviderStateError('An anonymous-embed client cannot be published.');
   return {
     clientId: str('clientId', fromText.clientId ?? derivedId(state, params)),
     appType,
@@ -160,10 +172,11 @@ function clientParams(ctx: StateContext, params: Record<string, unknown>, state:
     tenantId: str('tenantId', owner.tenantId),
     ownerId: str('ownerId', owner.userId),
     secrets: secrets as number,
+    published,
   };
 }
 
-function putClient(ctx: StateContext, params: Record<string, unknown>, state: string, fromText: { appType?: string; clientId?: string; secrets?: number }): Result {
+function putClient(ctx: StateContext, params: Record<string, unknown>, state: string, fromText: FromText): Result {
   const p = clientParams(ctx, params, state, fromText);
   const now = ctx.world.service.clock.next();
   const client: StoredClient = {
@@ -178,6 +191,7 @@ function putClient(ctx: StateContext, params: Record<string, unknown>, state: st
     createdByType: 'user',
     secrets: [],
   };
+  if (p.published) client.publishedAt = now;
   if (p.appType === 'web') {
     Object.assign(client, {
       redirectUris: ['https://app.example.com/oauth/callback'],
@@ -205,6 +219,7 @@ function putClient(ctx: StateContext, params: Record<string, unknown>, state: st
   client.secrets = records;
   ctx.world.store.put(client);
   const result: Result = { clientId: p.clientId, appType: p.appType, tenantId: p.tenantId, clientName: p.clientName };
+  if (client.publishedAt) result.publishedAt = client.publishedAt;
   if (p.appType === 'web') {
     result.secretHints = records.map((r) => r.hint);
     result.clientSecrets = plaintexts;

@@ -1,12 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
+import type { LogLevel, LogSink } from '../runtime/options.js';
 import type { AppEnv } from './env.js';
-
-export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
-export type LogSink = (line: string) => void;
 
 /**
  * One structured JSON line per request: method, path, status, duration and the fault applied

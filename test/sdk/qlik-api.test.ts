@@ -10,10 +10,14 @@ import {
   createOAuthClient,
   createOAuthClientSecret,
   deleteOAuthClient,
+  deleteOAuthClientConnectionConfig,
   deleteOAuthClientSecret,
   getOAuthClient,
+  getOAuthClientConnectionConfig,
   getOAuthClients,
   patchOAuthClient,
+  patchOAuthClientConnectionConfig,
+  publishOAuthClient,
   type OAuthClientAdminListResponse,
 } from '@qlik/api/oauth-clients';
 import { startMock, type RunningMock } from '../../src/index.js';
@@ -198,6 +202,69 @@ describe('@qlik/api against the mock', () => {
     expect(removed.status).toBe(204);
     const again = await createOAuthClientSecret(data.clientId);
     expect(again.status).toBe(201);
+  });
+});
+
+/** Call options acting as another identity of fixtures/identities.json. */
+const as = (apiKey: string) => ({ noCache: true, hostConfig: { authType: 'apikey' as const, host: mock.url, apiKey } });
+
+describe('@qlik/api: the tenant API beyond core (publishing, connection configs, the 202 patch, non-admins)', () => {
+  it('publishes a client: 201 with publishedAt, then another tenant reads it and keeps its own connection config', async () => {
+    const { data } = await createOAuthClient({ appType: 'spa', clientName: 'SDK shared spa', allowedOrigins: ['https://spa.example.com'] });
+    const published = await publishOAuthClient(data.clientId);
+    expect(published.status).toBe(201);
+    expect(published.data.publishedAt).toMatch(/Z$/);
+    expect((await getOAuthClient(data.clientId, fresh)).data.publishedAt).toBe(published.data.publishedAt);
+    const theirs = as('other-tenant-admin-token');
+    expect((await getOAuthClient(data.clientId, theirs)).status).toBe(200);
+    expect((await getOAuthClientConnectionConfig(data.clientId, theirs)).data).toEqual({ consentMethod: 'required' });
+    expect((await patchOAuthClientConnectionConfig(data.clientId, [{ op: 'replace', path: '/consentMethod', value: 'trusted' }], theirs)).status).toBe(204);
+    expect((await getOAuthClientConnectionConfig(data.clientId, theirs)).data).toEqual({ consentMethod: 'trusted', status: 'approved' });
+    expect((await deleteOAuthClientConnectionConfig(data.clientId, theirs)).status).toBe(204);
+    expect((await sdkError(getOAuthClientConnectionConfig(data.clientId, theirs))).status).toBe(404);
+    expect((await sdkError(publishOAuthClient(data.clientId))).status).toBe(400);
+  });
+
+  it("reads and changes the calling tenant's own connection config", async () => {
+    const { data } = await createOAuthClient(webClientBody('SDK consent app'));
+    expect((await getOAuthClientConnectionConfig(data.clientId, fresh)).data).toEqual({ consentMethod: 'required', status: 'approved' });
+    expect((await patchOAuthClientConnectionConfig(data.clientId, [{ op: 'replace', path: '/consentMethod', value: 'trusted' }])).status).toBe(204);
+    expect((await getOAuthClient(data.clientId, fresh)).data.connectionConfig).toEqual({ consentMethod: 'trusted' });
+  });
+
+  it('a patch that adds client_secret answers 202 with the secret; other patches 204', async () => {
+    const { data } = await createOAuthClient({ ...webClientBody('SDK jwt app'), allowedAuthMethods: [] });
+    const patched = await patchOAuthClient(data.clientId, [{ op: 'replace', path: '/allowedAuthMethods', value: ['client_secret'] }]);
+    expect(patched.status).toBe(202);
+    const secret = (patched.data as { clientSecret: string }).clientSecret;
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect((await getOAuthClient(data.clientId, fresh)).data.clientSecrets?.map((s) => s.hint)).toEqual([secret.slice(-5)]);
+    expect((await patchOAuthClient(data.clientId, [{ op: 'replace', path: '/redirectUris', value: ['https://app.example.com/other'] }])).status).toBe(204);
+    expect((await patchOAuthClient(data.clientId, [{ op: 'replace', path: '/logoUri', value: 'https://app.example.com/logo.png' }])).status).toBe(204);
+  });
+
+  it('filters by tenantId and createdByType and sorts by -tenantId, as its types allow', async () => {
+    const tenant = 'xqFQ0k66vSR8f9G7J-vYtHZQkiYrCpct';
+    const all = await getOAuthClients({ filter: `tenantId eq "${tenant}"`, totalResults: true, limit: 1 }, fresh);
+    expect((all.data as OAuthClientAdminListResponse).totalResults).toBeGreaterThanOrEqual(25);
+    expect((await getOAuthClients({ filter: 'createdByType eq "dcr"', totalResults: true }, fresh)).data.data).toEqual([]);
+    expect((await getOAuthClients({ sort: '-tenantId', limit: 5 }, fresh)).status).toBe(200);
+  });
+
+  it('a user who is not an admin reads in the non-admin shapes, and every write is a 403', async () => {
+    const member = as('non-admin-token');
+    const list = await getOAuthClients({ limit: 100, totalResults: true }, member);
+    expect(list.status).toBe(200);
+    expect('totalResults' in list.data).toBe(false);
+    expect(list.data.data.some((c) => 'redirectUris' in c || 'allowedOrigins' in c)).toBe(false);
+    const id = list.data.data[0].clientId;
+    expect((await getOAuthClient(id, member)).status).toBe(200);
+    const refused = await sdkError(patchOAuthClient(id, [{ op: 'replace', path: '/clientName', value: 'x' }], member));
+    expect(refused.name).toBe('InvokeFetchError');
+    expect(refused.status).toBe(403);
+    expect(refused.data.errors[0].code).toBe('HTTP-403');
+    expect((await sdkError(createOAuthClient(webClientBody('no'), member))).status).toBe(403);
+    expect((await sdkError(deleteOAuthClient(id, { ...member, headers: { 'qlik-confirm-delete': id } }))).status).toBe(403);
   });
 });
 

@@ -95,6 +95,26 @@ describe('ContractChecker', () => {
     ]);
   });
 
+  it('checks each interaction against the contract of the path it calls', () => {
+    const v1Item = { clientId: ID, appType: 'spa', clientName: 'x', createdAt: '2025-01-01T00:00:00Z', ownerId: 'o', createdByType: 'user', publishedAt: '2025-01-02T00:00:00Z' };
+    // createdByType and publishedAt are the tenant API's: fine on /api/v1; createdByType is not core's.
+    expect(checker.check(interaction({ method: 'GET', path: `/api/v1/oauth-clients/${ID}` }, { status: 200, body: v1Item }))).toEqual([]);
+    expect(checker.check(interaction({ method: 'GET', path: `/api/core/oauth-clients/${ID}` }, { status: 200, body: v1Item }))).toEqual([
+      'response 200 (readOAuthClientQCC): body $.createdByType is not a field the contract defines here',
+    ]);
+    expect(checker.check(interaction({ method: 'POST', path: `/api/v1/oauth-clients/${ID}/actions/publish` }, { status: 201, body: { publishedAt: '2025-01-02T00:00:00Z' } }))).toEqual([]);
+    expect(checker.check(interaction({ method: 'GET', path: '/api/v1/oauth-clients', query: { sort: ['-tenantId'] } }, { status: 200 }))).toEqual([]);
+    expect(checker.check(interaction({ method: 'GET', path: '/api/core/oauth-clients', query: { sort: ['-tenantId'] } }, { status: 200 }))[0]).toMatch(/sort=-tenantId" must be one of/);
+  });
+
+  it('flags clientSecretHint, which real create answers carry but neither contract defines', () => {
+    const created = { clientId: ID, appType: 'web', clientName: 'x', createdAt: '2025-01-01T00:00:00Z', ownerId: 'o', clientSecret: 'a'.repeat(64), clientSecretHint: 'aaaaa' };
+    for (const prefix of ['/api/core/oauth-clients', '/api/v1/oauth-clients']) {
+      const problems = checker.check(interaction({ method: 'POST', path: prefix, body: { appType: 'web', clientName: 'x' } }, { status: 201, body: created }));
+      expect(problems).toEqual([expect.stringMatching(/body \$\.clientSecretHint is not a field the contract defines here/)]);
+    }
+  });
+
   it('refuses message interactions: this API is HTTP only', () => {
     expect(checker.check({ description: 'an event', providerStates: [], type: 'Asynchronous/Messages' })).toEqual([
       '"Asynchronous/Messages" is not an HTTP request/response interaction; this API has HTTP operations only',

@@ -1,0 +1,39 @@
+import type { IdentityConfig } from '../domain/identities.js';
+import type { Entropy } from '../domain/ids.js';
+import type { Snapshot } from '../store/types.js';
+
+export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogSink = (line: string) => void;
+
+/** How a mock is started: its data, identities, behaviour and logging. */
+export interface MockOptions {
+  /** Initial data; defaults to the embedded fixtures. */
+  data?: Snapshot;
+  /** Add this many faker-generated clients to the default tenant. */
+  seedCount?: number;
+  /** Makes faker data repeatable. */
+  fakerSeed?: number;
+  /** Origin for absolute paging links, e.g. https://mock.example.com (else taken from the request). */
+  publicBaseUrl?: string;
+  identities?: IdentityConfig;
+  /** Secret that signs paging cursors; random per process unless given. */
+  cursorSecret?: string;
+  entropy?: Entropy;
+  /** Request log level; silent unless asked for (the CLI defaults to info). */
+  logLevel?: LogLevel;
+  /** Where log lines go (default stdout). */
+  logSink?: LogSink;
+  /** Allowed CORS origins; any origin when absent or empty. */
+  corsOrigins?: string[];
+  /** When set, the control API requires `Authorization: Bearer <controlToken>`. */
+  controlToken?: string;
+  /** Apply this scenario (a file of `scenariosDir`, without `.json`) at start. */
+  scenario?: string;
+  /** Enforce each operation's `x-qlik-tier` limit per identity (off by default). */
+  rateLimits?: boolean;
+  /** Where scenario files are read from; defaults to the top-level scenarios/ folder. */
+  scenariosDir?: string;
+  /** How many API requests the journal keeps (default 1000). */
+  journalLimit?: number;
+}

@@ -8,6 +8,7 @@ import { allOperations } from './operations/catalog.js';
 import { apiPipeline } from './pipeline/api.js';
 import { ConnectionReset } from './pipeline/faults.js';
 import type { MockRuntime } from './runtime/mock-runtime.js';
+import { SESSION_HEADER, sessionName } from './runtime/sessions.js';
 
 export type { AppEnv } from './http/env.js';
 
@@ -17,6 +18,13 @@ export function buildApp(runtime: MockRuntime): Hono<AppEnv> {
   const logger = requestLogger(runtime.options.logLevel ?? 'silent', runtime.options.logSink);
   if (logger) app.use('*', logger);
   app.use('*', corsMiddleware(runtime.options.corsOrigins));
+  // The session a request names (x-mock-session) picks its world, on the API and the control API alike.
+  app.use('*', async (c, next) => {
+    const name = sessionName(c.req.header(SESSION_HEADER));
+    if (name !== undefined) c.set('session', name);
+    c.set('world', runtime.sessions.world(name));
+    await next();
+  });
 
   const { controlToken } = runtime.options;
   if (controlToken) {
@@ -36,7 +44,7 @@ export function buildApp(runtime: MockRuntime): Hono<AppEnv> {
     apiPipeline({
       operations: allOperations(runtime.contracts),
       validators: (operation) => runtime.validators[operation.contract === 'v1' ? 'v1' : 'core'],
-      world: () => runtime.world,
+      world: (c) => c.get('world'),
       publicBaseUrl: runtime.publicBaseUrl,
     }),
   );

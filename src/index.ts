@@ -30,8 +30,13 @@ export interface RunningMock {
   url: string;
   port: number;
   runtime: MockRuntime;
-  /** The control API as typed methods: faults, scenarios, reset, the journal, provider states. */
+  /** The control API as typed methods: faults, scenarios, reset, the journal, provider states, sessions. */
   control: ControlClient;
+  /**
+   * A session of this mock, an isolated mock world: the headers to send with every request (to
+   * fetch, the SDK or a browser context) and the control API acting on it.
+   */
+  session(name: string): { headers: { 'x-mock-session': string }; control: ControlClient };
   close(): Promise<void>;
 }
 
@@ -48,11 +53,13 @@ export async function startMock(options: StartOptions = {}): Promise<RunningMock
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? 'localhost' : host;
   const url = `http://${urlHost}:${port}`;
+  const control = new ControlClient(url, { controlToken: options.controlToken });
   return {
     url,
     port,
     runtime,
-    control: new ControlClient(url, { controlToken: options.controlToken }),
+    control,
+    session: (name) => ({ headers: { 'x-mock-session': name }, control: control.session(name) }),
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

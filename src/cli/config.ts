@@ -18,6 +18,8 @@ export interface CliConfig {
   corsOrigins?: string[];
   rateLimits: boolean;
   controlToken?: string;
+  maxSessions?: number;
+  sessionTtlMs?: number;
 }
 
 /** Every setting: its flag, the environment variable that mirrors it, and its help line. */
@@ -33,6 +35,8 @@ export const SETTINGS = [
   { flag: 'cors-origins', env: 'CORS_ORIGINS', type: 'string', help: 'comma-separated allowed origins (default: any origin)' },
   { flag: 'rate-limits', env: 'RATE_LIMITS', type: 'boolean', help: "enforce each operation's x-qlik-tier rate limit" },
   { flag: 'control-token', env: 'CONTROL_TOKEN', type: 'string', help: 'require "Authorization: Bearer <token>" on /__mock' },
+  { flag: 'max-sessions', env: 'MAX_SESSIONS', type: 'string', help: 'how many sessions (x-mock-session) may exist at once (default 100)' },
+  { flag: 'session-ttl', env: 'SESSION_TTL', type: 'string', help: 'end a session idle this long: 90s, 30m, 2h (default 30m)' },
 ] as const;
 
 type Raw = Record<string, string | boolean | undefined>;
@@ -88,7 +92,21 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
     corsOrigins,
     rateLimits: values['rate-limits'] === true || rateLimitsEnv === 'true' || rateLimitsEnv === '1',
     controlToken: read('control-token'),
+    maxSessions: optionalInteger('max-sessions', read('max-sessions'), 1, 100_000),
+    sessionTtlMs: duration('session-ttl', read('session-ttl')),
   };
+}
+
+/** `90s`, `30m`, `2h`, or whole minutes; at least a second, at most a week. */
+function duration(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(\d{1,9})(s|m|h)?$/.exec(raw.trim());
+  const ms = m ? Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'm') as 's' | 'm' | 'h'] : NaN;
+  if (!(ms >= 1000 && ms <= 7 * 24 * 3_600_000)) {
+    const env = SETTINGS.find((s) => s.flag === flag)?.env;
+    throw new UsageError(`--${flag} (${env}) must be a duration such as 90s, 30m or 2h (1 s to 7 days); got "${raw}"`);
+  }
+  return ms;
 }
 
 function originOf(url: string): string | undefined {

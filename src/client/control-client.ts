@@ -1,6 +1,7 @@
 import type { FaultRuleView } from '../faults/engine.js';
 import type { FaultRuleInput } from '../faults/rules.js';
 import type { JournalEntry, JournalFilter } from '../journal/journal.js';
+import type { SessionInfo } from '../runtime/sessions.js';
 import type { Snapshot } from '../store/types.js';
 
 export class ControlError extends Error {
@@ -20,13 +21,19 @@ export class ControlError extends Error {
 export class ControlClient {
   constructor(
     readonly baseUrl: string,
-    private readonly options: { controlToken?: string } = {},
+    private readonly options: { controlToken?: string; session?: string } = {},
   ) {}
+
+  /** The same control API, acting on one session: every call carries `x-mock-session: <name>`. */
+  session(name: string): ControlClient {
+    return new ControlClient(this.baseUrl, { ...this.options, session: name });
+  }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.controlToken) headers.authorization = `Bearer ${this.options.controlToken}`;
+    if (this.options.session !== undefined) headers['x-mock-session'] = this.options.session;
     const response = await fetch(`${this.baseUrl}/__mock${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
@@ -53,6 +60,12 @@ export class ControlClient {
     return (await this.call<{ requests: JournalEntry[] }>('GET', `/requests${query.size ? `?${query}` : ''}`)).requests;
   };
   clearRequests = () => this.call<void>('DELETE', '/requests');
+
+  /** The default session and every named one. */
+  listSessions = async () => (await this.call<{ sessions: SessionInfo[] }>('GET', '/sessions')).sessions;
+  /** Makes a session now (from the mock's starting data, or a scenario); sessions are also made on first use. */
+  createSession = (name: string, scenario?: string) => this.call<{ name: string; scenario: string | null; clients: number }>('POST', '/sessions', { name, scenario });
+  deleteSession = (name: string) => this.call<void>('DELETE', `/sessions/${encodeURIComponent(name)}`);
 
   /** Pact-style provider state; resolves with the ids it created. */
   providerState = (state: string, params: Record<string, unknown> = {}, action: 'setup' | 'teardown' = 'setup') =>

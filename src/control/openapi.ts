@@ -103,6 +103,35 @@ export const controlOpenApi = {
       },
       delete: { operationId: 'clearRequests', summary: 'Empty the journal', responses: { 204: noContent } },
     },
+    '/__mock/sessions': {
+      get: {
+        operationId: 'listSessions',
+        summary: 'The default session and every named one: clients, fault rules, journal size, last use',
+        responses: { 200: json({ type: 'object', required: ['sessions'], properties: { sessions: { type: 'array', items: ref('SessionInfo') } } }, 'The sessions.') },
+      },
+      post: {
+        operationId: 'createSession',
+        summary: 'Make a named session now (sessions are also made on first use of the x-mock-session header)',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' }, scenario: { type: 'string' } } },
+            },
+          },
+        },
+        responses: {
+          201: json({ type: 'object', properties: { name: { type: 'string' }, scenario: { type: 'string', nullable: true }, clients: { type: 'integer' } } }, 'Made; `location` names it.'),
+          400: error('A bad name or an unknown scenario.'),
+          409: error('A session of this name exists.'),
+          429: error('The mock holds its limit of sessions (--max-sessions).'),
+        },
+      },
+    },
+    '/__mock/sessions/{name}': {
+      parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+      delete: { operationId: 'deleteSession', summary: 'End a named session: its data, rules, journal and tokens are gone', responses: { 204: noContent, 400: error('The default session.'), 404: error('No such session.') } },
+    },
     '/__mock/provider-states': {
       post: {
         operationId: 'providerState',
@@ -117,6 +146,18 @@ export const controlOpenApi = {
   },
   components: {
     schemas: {
+      SessionInfo: {
+        type: 'object',
+        required: ['name', 'default', 'clients', 'faults', 'journal', 'lastUsed'],
+        properties: {
+          name: { type: 'string' },
+          default: { type: 'boolean' },
+          clients: { type: 'integer' },
+          faults: { type: 'integer' },
+          journal: { type: 'integer' },
+          lastUsed: { type: 'string', format: 'date-time' },
+        },
+      },
       Error: {
         type: 'object',
         required: ['errors'],

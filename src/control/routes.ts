@@ -22,9 +22,10 @@ const JOURNAL_FILTERS = new Set(['operationId', 'method', 'status', 'limit']);
  */
 export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
   const control = new Hono<AppEnv>();
-  const world = runtime.world;
-  const flushed = async <T>(value: T): Promise<T> => {
-    await world.store.flush();
+  /** Each route acts on the request's session (x-mock-session), the default one without it. */
+  const world = (c: Context<AppEnv>) => c.get('world');
+  const flushed = async <T>(c: Context<AppEnv>, value: T): Promise<T> => {
+    await world(c).store.flush();
     return value;
   };
 
@@ -32,14 +33,14 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
   control.get('/openapi.json', (c) => c.body(runtime.contracts.core.raw, 200, contractType));
   control.get('/openapi.v1.json', (c) => c.body(runtime.contracts.v1.raw, 200, contractType));
   control.get('/control.openapi.json', (c) => c.json(controlOpenApi));
-  control.get('/health', (c) => c.json({ status: 'ok', clients: world.store.count() }));
+  control.get('/health', (c) => c.json({ status: 'ok', clients: world(c).store.count() }));
 
   control.post('/reset', async (c) => {
-    world.reset();
-    return c.json(await flushed({ status: 'reset', clients: world.store.count(), faults: world.faults.list().length }));
+    world(c).reset();
+    return c.json(await flushed(c, { status: 'reset', clients: world(c).store.count(), faults: world(c).faults.list().length }));
   });
 
-  control.get('/state', (c) => c.json(world.store.snapshot()));
+  control.get('/state', (c) => c.json(world(c).store.snapshot()));
   control.put('/state', async (c) => {
     const body = await readJson(c);
     let snapshot;
@@ -48,15 +49,15 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
     } catch (error) {
       throw new ApiError(400, (error as Error).message);
     }
-    world.replaceData(snapshot);
-    return c.json(await flushed({ clients: world.store.count() }));
+    world(c).replaceData(snapshot);
+    return c.json(await flushed(c, { clients: world(c).store.count() }));
   });
 
-  control.get('/faults', (c) => c.json({ faults: world.faults.list() }));
+  control.get('/faults', (c) => c.json({ faults: world(c).faults.list() }));
   control.post('/faults', async (c) => {
     const body = await readJson(c);
     try {
-      const rule = world.faults.add(body);
+      const rule = world(c).faults.add(body);
       return c.json(rule, 201, { location: `/__mock/faults/${encodeURIComponent(rule.id)}` });
     } catch (error) {
       if (error instanceof FaultRuleError) throw new ApiError(400, error.message);
@@ -65,16 +66,16 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
     }
   });
   control.delete('/faults', (c) => {
-    world.faults.clear();
+    world(c).faults.clear();
     return c.body(null, 204);
   });
   control.get('/faults/:id', (c) => {
-    const rule = world.faults.get(c.req.param('id'));
+    const rule = world(c).faults.get(c.req.param('id'));
     if (!rule) throw new ApiError(404, `No fault rule has the id "${c.req.param('id')}".`);
     return c.json(rule);
   });
   control.delete('/faults/:id', (c) => {
-    if (!world.faults.remove(c.req.param('id'))) throw new ApiError(404, `No fault rule has the id "${c.req.param('id')}".`);
+    if (!world(c).faults.remove(c.req.param('id'))) throw new ApiError(404, `No fault rule has the id "${c.req.param('id')}".`);
     return c.body(null, 204);
   });
 
@@ -94,21 +95,42 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
     if (!runtime.scenarios.has(name)) {
       throw new ApiError(404, `No scenario is named "${name}"; available: ${[...runtime.scenarios.keys()].join(', ')}.`);
     }
-    world.applyScenario(name);
-    return c.json(await flushed({ scenario: name, clients: world.store.count(), faults: world.faults.list().map((f) => f.id) }));
+    world(c).applyScenario(name);
+    return c.json(await flushed(c, { scenario: name, clients: world(c).store.count(), faults: world(c).faults.list().map((f) => f.id) }));
   });
 
-  control.get('/requests', (c) => c.json({ requests: world.journal.list(journalFilter(c)) }));
+  control.get('/requests', (c) => c.json({ requests: world(c).journal.list(journalFilter(c)) }));
   control.delete('/requests', (c) => {
-    world.journal.clear();
+    world(c).journal.clear();
+    return c.body(null, 204);
+  });
+
+  control.get('/sessions', (c) => c.json({ sessions: runtime.sessions.list() }));
+  control.post('/sessions', async (c) => {
+    const body = (await readJson(c)) as { name?: unknown; scenario?: unknown };
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof body.name !== 'string') {
+      throw new ApiError(400, 'The body must be {"name": "<session>", "scenario"?: "<scenario>"}.');
+    }
+    const unknown = Object.keys(body).filter((key) => key !== 'name' && key !== 'scenario');
+    if (unknown.length > 0) throw new ApiError(400, `Unknown field "${unknown[0]}"; a session takes "name" and "scenario".`);
+    if (body.scenario !== undefined && (typeof body.scenario !== 'string' || !runtime.scenarios.has(body.scenario))) {
+      throw new ApiError(400, `No scenario is named ${JSON.stringify(body.scenario)}; available: ${[...runtime.scenarios.keys()].join(', ')}.`);
+    }
+    const created = runtime.sessions.create(body.name, body.scenario as string | undefined);
+    return c.json({ name: body.name, scenario: body.scenario ?? null, clients: created.store.count() }, 201, { location: `/__mock/sessions/${encodeURIComponent(body.name)}` });
+  });
+  control.delete('/sessions/:name', (c) => {
+    const name = c.req.param('name');
+    if (name === 'default') throw new ApiError(400, 'The default session cannot be ended; POST /__mock/reset resets it.');
+    if (!runtime.sessions.delete(name)) throw new ApiError(404, `No session is named "${name}".`);
     return c.body(null, 204);
   });
 
   control.post('/provider-states', async (c) => {
     const body = await readJson(c);
     try {
-      const result = runProviderStates(world, runtime.scenarios, parseProviderStateBody(body));
-      return c.json(await flushed(result));
+      const result = runProviderStates(world(c), runtime.scenarios, parseProviderStateBody(body));
+      return c.json(await flushed(c, result));
     } catch (error) {
       if (error instanceof ProviderStateError) throw new ApiError(400, error.message);
       throw error;

@@ -1,3 +1,4 @@
+import { unauthenticated } from './errors.js';
 import type { Identity } from './types.js';
 
 export interface IdentityConfig {
@@ -30,7 +31,8 @@ export class IssuedTokens {
 
 /**
  * Resolves bearer tokens to identities: a configured token, else one the mock issued, else the
- * default. Lookup is by own keys only (no prototype surprises).
+ * default; but a token the mock issued in another session is refused (401). Lookup is by own
+ * keys only (no prototype surprises).
  */
 export class IdentityRegistry {
   private readonly tokens: Map<string, Identity>;
@@ -38,11 +40,15 @@ export class IdentityRegistry {
   constructor(
     readonly config: IdentityConfig,
     private readonly issued?: IssuedTokens,
+    private readonly foreign?: (token: string) => boolean,
   ) {
     this.tokens = new Map(Object.entries(config.tokens));
   }
 
   resolve(token: string): Identity {
-    return this.tokens.get(token) ?? this.issued?.get(token) ?? this.config.default;
+    const identity = this.tokens.get(token) ?? this.issued?.get(token);
+    if (identity) return identity;
+    if (this.foreign?.(token)) throw unauthenticated('The access token was issued by the mock in another session; get one in this session (x-mock-session).');
+    return this.config.default;
   }
 }

@@ -112,8 +112,10 @@ export interface TokenContext {
   entropy: Entropy;
   /** The URL of the token endpoint as the caller reaches it: an assertion's `aud`. */
   audience: string;
-  /** Signs issued tokens (they are JWTs a consumer can decode; nothing checks the signature). */
+  /** Signs issued tokens (JWTs a consumer can decode); the mock checks it only to tell its own tokens. */
   signingKey: string;
+  /** The session the token is issued in (`sid`; none for the default session). */
+  session?: string;
   /** `jti`s of assertions already used, with their `exp`: an assertion is good once. */
   usedAssertions: Map<string, number>;
 }
@@ -134,12 +136,31 @@ export async function issueToken(client: StoredClient | undefined, request: Toke
 
   const identity: Identity = request.userLookup
     ? { userId: request.userLookup.value, tenantId: client.tenantId, admin: false }
-    : { userId: client.clientId, tenantId: client.tenantId, admin: true };
+    : { userId: client.clientId, tenantId: client.tenantId, admin: true, type: 'service' };
   const iat = Math.floor(ctx.entropy.now() / 1000);
-  const claims = { iss: ctx.audience.replace(/\/oauth\/token$/, ''), sub: identity.userId, client_id: client.clientId, tenant_id: client.tenantId, scope, iat, exp: iat + TOKEN_LIFETIME_SECONDS, jti: uuidFrom(ctx.entropy.hex(16)) };
+  const claims: Record<string, unknown> = { iss: ctx.audience.replace(/\/oauth\/token$/, ''), sub: identity.userId, client_id: client.clientId, tenant_id: client.tenantId, scope, iat, exp: iat + TOKEN_LIFETIME_SECONDS, jti: uuidFrom(ctx.entropy.hex(16)) };
+  if (ctx.session) claims.sid = ctx.session;
   const unsigned = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}`;
   const accessToken = `${unsigned}.${createHmac('sha256', ctx.signingKey).update(unsigned).digest('base64url')}`;
   return { response: { access_token: accessToken, token_type: 'bearer', expires_in: TOKEN_LIFETIME_SECONDS, scope }, identity };
+}
+
+/**
+ * The session a token the mock issued belongs to ('' for the default session), or null for any
+ * other token: only a JWT signed with the mock's key counts.
+ */
+export function issuedTokenSession(token: string, signingKey: string): string | null {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !token.startsWith('eyJ')) return null;
+  const expected = createHmac('sha256', signingKey).update(`${parts[0]}.${parts[1]}`).digest();
+  const given = Buffer.from(parts[2], 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  try {
+    const sid: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')).sid;
+    return typeof sid === 'string' ? sid : '';
+  } catch {
+    return null;
+  }
 }
 
 function checkSecret(client: StoredClient, secret: string): void {

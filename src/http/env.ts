@@ -1,6 +1,12 @@
+import type { MockWorld } from '../runtime/world.js';
+
 /** What a request carries through the Hono app besides the request itself. */
 export type AppEnv = {
   Variables: {
+    /** The world the request acts on: its session's, or the default one. */
+    world: MockWorld;
+    /** The session named by `x-mock-session`; absent for the default session. */
+    session?: string;
     /** The operation the request is, once resolved (for logs and the journal). */
     operationId?: string;
     /** The id of the fault rule (or `prefer`, `rate-limit`) that answered the request, if any. */

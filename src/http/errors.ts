@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Context } from 'hono';
 import { DomainError, type DomainErrorKind } from '../domain/errors.js';
 import { QueryError } from '../query/errors.js';
+import { SessionExistsError, SessionLimitError, SessionNameError } from '../runtime/sessions.js';
 import { DataFileError } from '../store/errors.js';
 
 const TRACE_PREFIX = randomBytes(8).toString('hex');
@@ -47,7 +48,9 @@ const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, unauthent
 export function describeError(error: unknown): { status: number; detail: string; headers: Record<string, string> } {
   if (error instanceof ApiError) return { status: error.status, detail: error.detail, headers: error.headers };
   if (error instanceof DomainError) return { status: DOMAIN_STATUS[error.kind], detail: error.message, headers: {} };
-  if (error instanceof QueryError) return { status: 400, detail: error.message, headers: {} };
+  if (error instanceof QueryError || error instanceof SessionNameError) return { status: 400, detail: error.message, headers: {} };
+  if (error instanceof SessionLimitError) return { status: 429, detail: error.message, headers: { 'retry-after': '60' } };
+  if (error instanceof SessionExistsError) return { status: 409, detail: error.message, headers: {} };
   if (error instanceof DataFileError) return { status: 500, detail: `${error.message}.`, headers: {} };
   console.error('[qlik-oauth-clients-mock] unexpected error:', error);
   return { status: 500, detail: 'The mock failed unexpectedly; this is a bug in the mock.', headers: {} };

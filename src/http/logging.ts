@@ -31,6 +31,8 @@ export function requestLogger(level: LogLevel, sink: LogSink = (line) => process
     };
     const operationId = c.get('operationId');
     if (operationId) entry.operationId = operationId;
+    const session = c.get('session');
+    if (session) entry.session = session;
     const fault = c.get('fault');
     if (fault) entry.fault = fault;
     if (RANK[level] >= RANK.debug) entry.query = new URL(c.req.url).search || undefined;

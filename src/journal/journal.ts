@@ -87,6 +87,11 @@ export class RequestJournal {
     });
   }
 
+  /** How many requests it holds. */
+  get size(): number {
+    return Math.min(this.limit, this.ring.size + this.pending.size);
+  }
+
   list(filter: JournalFilter = {}): JournalEntry[] {
     const method = filter.method?.toUpperCase();
     let records = this.ring.toArray().map(decodeRecord);

@@ -11,7 +11,8 @@ import { LowdbStore } from '../store/lowdb.js';
 import { MemoryStore } from '../store/memory.js';
 import type { ClientStore, Snapshot } from '../store/types.js';
 import type { MockOptions } from './options.js';
-import { MockWorld, newCursorSecret, UnknownScenarioError, type WorldSetup } from './world.js';
+import { DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_TTL_MS, Sessions } from './sessions.js';
+import { MockWorld, newSecret, UnknownScenarioError, type WorldSetup } from './world.js';
 
 export { UnknownScenarioError } from './world.js';
 export type { MockOptions } from './options.js';
@@ -24,14 +25,16 @@ export function allOperationIds(): string[] {
 
 /**
  * One running mock: what its worlds share (the contracts and their validators, the scenario files,
- * the options) and its worlds. Today it has one, the default world.
+ * the options) and its worlds: the default one, and a world per session.
  */
 export class MockRuntime {
   readonly contracts: Readonly<Record<ContractName, Contract>>;
   readonly validators: Readonly<Record<ContractName, ContractValidators>>;
   readonly publicBaseUrl?: string;
-  /** The default world: what requests without a session act on. */
+  /** The default world: what requests without a session act on (the only one persisted with a data file). */
   readonly world: MockWorld;
+  /** The default world and the named sessions (`x-mock-session`). */
+  readonly sessions: Sessions;
   private loadedScenarios?: ReadonlyMap<string, Scenario>;
   private readonly fakerCache = new Map<string, StoredClient[]>();
 
@@ -49,13 +52,28 @@ export class MockRuntime {
       operationIds: allOperationIds(),
       identities: options.identities ?? loadDefaultIdentities(),
       rateLimits: options.rateLimits ? { tiers: {} } : undefined,
-      cursorSecret: options.cursorSecret ?? newCursorSecret(),
+      cursorSecret: options.cursorSecret ?? newSecret(),
+      tokenKey: newSecret(),
       journalLimit: options.journalLimit,
       scenario: (name) => MockRuntime.scenario(this.scenarios, name),
       scenarioData: (scenario, owner) => this.scenarioSnapshot(scenario, owner),
     };
     // The starting scenario's data is the seed (see seedData); the world applies the rest of it.
-    this.world = new MockWorld(store, setup, options.scenario === undefined ? undefined : setup.scenario(options.scenario));
+    const startScenario = options.scenario === undefined ? undefined : setup.scenario(options.scenario);
+    this.world = new MockWorld(store, setup, startScenario);
+    // A session starts as the mock started (its starting scenario included), or as a scenario says.
+    const session = (name: string, scenarioName?: string): MockWorld => {
+      const scenario = scenarioName === undefined ? startScenario : setup.scenario(scenarioName);
+      const owner = scenario?.identities?.default ?? setup.identities.default;
+      const data = scenarioName !== undefined && scenario?.data ? setup.scenarioData(scenario, owner) : this.world.initialData;
+      return new MockWorld(new MemoryStore(data), setup, scenario, name);
+    };
+    const entropy = setup.entropy;
+    this.sessions = new Sessions(this.world, session, {
+      max: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
+      ttlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+      now: () => entropy.now(),
+    });
   }
 
   /** The scenario files, read and validated on first use (see `scenariosAtStart`). */

@@ -34,6 +34,10 @@ export interface MockOptions {
   rateLimits?: boolean;
   /** Where scenario files are read from; defaults to the top-level scenarios/ folder. */
   scenariosDir?: string;
-  /** How many API requests the journal keeps (default 1000). */
+  /** How many API requests the journal keeps (default 1000), per session. */
   journalLimit?: number;
+  /** How many named sessions may exist at once (default 100; the default session does not count). */
+  maxSessions?: number;
+  /** A named session idle for longer than this ends (default 30 minutes). */
+  sessionTtlMs?: number;
 }

@@ -21,6 +21,8 @@ export interface WorldSetup {
   rateLimits: RateLimitSettings | undefined;
   /** Signs paging cursors; the same for every world (a cursor also names its world). */
   cursorSecret: string;
+  /** Signs the access tokens of every world (a token also names its world). */
+  tokenKey: string;
   journalLimit?: number;
   scenario(name: string): Scenario;
   /** A scenario's clients for an owner (faker data generated once per process). */
@@ -64,10 +66,12 @@ export class MockWorld {
     private readonly setup: WorldSetup,
     /** A scenario applied at start (its data is already in the store: see MockRuntime.seedData). */
     startScenario?: Scenario,
+    /** The session's name; '' for the default world. */
+    readonly name = '',
   ) {
-    this.identities = new IdentityRegistry(setup.identities, this.issuedTokens);
-    this.service = new OAuthClientsService(store, setup.entropy, setup.cursorSecret);
-    this.tokens = new TokenService(store, setup.entropy);
+    this.service = new OAuthClientsService(store, setup.entropy, setup.cursorSecret, name);
+    this.tokens = new TokenService(store, setup.entropy, setup.tokenKey, name);
+    this.identities = this.registry(setup.identities);
     // Records are never changed in place (a change puts a new object) and replace() copies what
     // it loads, so the starting records can be kept by reference: no second copy of the data.
     this.initialData = store.snapshotByReference();
@@ -106,17 +110,18 @@ export class MockWorld {
     this.journal.clear();
   }
 
+  private registry(config: IdentityConfig): IdentityRegistry {
+    return new IdentityRegistry(config, this.issuedTokens, (token) => this.tokens.isForeign(token));
+  }
+
   private applySettings(scenario: Scenario): void {
     const base = this.setup.identities;
-    this.identities = new IdentityRegistry(
-      { default: scenario.identities?.default ?? base.default, tokens: { ...base.tokens, ...scenario.identities?.tokens } },
-      this.issuedTokens,
-    );
+    this.identities = this.registry({ default: scenario.identities?.default ?? base.default, tokens: { ...base.tokens, ...scenario.identities?.tokens } });
     this.faults.replaceAll(scenario.faults);
     const limits = scenario.rateLimits;
     this.rateLimits.set(limits === undefined ? this.setup.rateLimits : limits === true ? { tiers: {} } : { tiers: { ...limits.tiers } });
   }
 }
 
-/** A random secret for paging cursors, unless the options give one. */
-export const newCursorSecret = (): string => randomBytes(32).toString('hex');
+/** A random secret (for paging cursors, unless the options give one, and for access tokens). */
+export const newSecret = (): string => randomBytes(32).toString('hex');

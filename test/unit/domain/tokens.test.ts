@@ -2,7 +2,7 @@ import { createHmac, generateKeyPairSync, randomUUID, sign, type KeyObject } fro
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../src/domain/errors.js';
 import { sha256Hex, type Entropy } from '../../../src/domain/ids.js';
-import { issueToken, JWT_BEARER, parseTokenRequest, TOKEN_LIFETIME_SECONDS, type TokenContext } from '../../../src/domain/tokens.js';
+import { issuedTokenSession, issueToken, JWT_BEARER, parseTokenRequest, TOKEN_LIFETIME_SECONDS, type TokenContext } from '../../../src/domain/tokens.js';
 import type { Jwk, StoredClient } from '../../../src/domain/types.js';
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
@@ -144,7 +144,7 @@ describe('issueToken', () => {
   it('issues a bearer token for a secret, with every allowed scope when none was asked for', async () => {
     const { response, identity } = await issueToken(client(), withSecret(), context());
     expect(response).toMatchObject({ token_type: 'bearer', expires_in: TOKEN_LIFETIME_SECONDS, scope: 'user_default admin_classic' });
-    expect(identity).toEqual({ userId: 'c'.repeat(32), tenantId: 'tenant-1', admin: true });
+    expect(identity).toEqual({ userId: 'c'.repeat(32), tenantId: 'tenant-1', admin: true, type: 'service' });
     const [, payload] = response.access_token.split('.');
     expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({
       iss: 'https://tenant.example.com',
@@ -274,5 +274,18 @@ describe('issueToken', () => {
     const jwt = assertion();
     await issueToken(client(), withAssertion(jwt), ctx);
     expect((await failure(() => issueToken(client(), withAssertion(jwt), ctx))).message).toMatch(/already used/);
+  });
+});
+
+describe('issuedTokenSession: the mock tells its own tokens, and their session', () => {
+  it('reads the sid of a token it signed, and refuses any other token', async () => {
+    const key = 'k'.repeat(64);
+    const inSession = (await issueToken(client(), withSecret(), { ...context(), signingKey: key, session: 'worker-1' })).response.access_token;
+    const inDefault = (await issueToken(client(), withSecret(), { ...context(), signingKey: key })).response.access_token;
+    expect(issuedTokenSession(inSession, key)).toBe('worker-1');
+    expect(issuedTokenSession(inDefault, key)).toBe('');
+    expect(issuedTokenSession(inSession, 'another-key')).toBeNull();
+    expect(issuedTokenSession(`${inSession.slice(0, -2)}xx`, key)).toBeNull();
+    expect(issuedTokenSession('any-api-key', key)).toBeNull();
   });
 });

@@ -1,0 +1,140 @@
+import type { MockWorld } from './world.js';
+
+/** What a session name may be: short and safe in a header, a URL path and a log line. */
+export const SESSION_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+export const SESSION_HEADER = 'x-mock-session';
+export const DEFAULT_MAX_SESSIONS = 100;
+export const DEFAULT_SESSION_TTL_MS = 30 * 60_000;
+
+/** A session name that is not one (400). */
+export class SessionNameError extends Error {
+  override name = 'SessionNameError';
+}
+
+/** No room for another session (429). */
+export class SessionLimitError extends Error {
+  override name = 'SessionLimitError';
+}
+
+/** A session made explicitly while one of that name exists (409). */
+export class SessionExistsError extends Error {
+  override name = 'SessionExistsError';
+}
+
+export interface SessionInfo {
+  name: string;
+  /** The default session: requests without the header; it never expires. */
+  default: boolean;
+  clients: number;
+  faults: number;
+  journal: number;
+  /** When a request last used it (ISO 8601). */
+  lastUsed: string;
+}
+
+interface Entry {
+  world: MockWorld;
+  lastUsed: number;
+}
+
+export interface SessionLimits {
+  max: number;
+  ttlMs: number;
+  now: () => number;
+}
+
+/**
+ * The sessions of one mock: the default world, and named worlds made on first use (or on
+ * request), each a whole isolated mock. Finding one is a Map lookup. Bounded: at most `max`
+ * named sessions; one idle for longer than `ttlMs` ends, least recently used first, when room is
+ * needed or the sessions are listed.
+ */
+export class Sessions {
+  /** Least recently used first: a use moves an entry to the end. */
+  private readonly named = new Map<string, Entry>();
+  private defaultLastUsed: number;
+
+  constructor(
+    readonly defaultWorld: MockWorld,
+    private readonly make: (name: string, scenario?: string) => MockWorld,
+    private readonly limits: SessionLimits,
+  ) {
+    this.defaultLastUsed = limits.now();
+  }
+
+  /** The world of a request: the default one without a name, else the named session (made if new). */
+  world(name: string | undefined): MockWorld {
+    if (name === undefined) {
+      this.defaultLastUsed = this.limits.now();
+      return this.defaultWorld;
+    }
+    const entry = this.named.get(name);
+    if (entry) {
+      entry.lastUsed = this.limits.now();
+      this.named.delete(name);
+      this.named.set(name, entry);
+      return entry.world;
+    }
+    return this.create(name);
+  }
+
+  /** Makes a session, empty of requests, from the mock's starting data or a scenario. */
+  create(name: string, scenario?: string): MockWorld {
+    checkName(name);
+    if (this.named.has(name)) throw new SessionExistsError(`A session named "${name}" exists; DELETE /__mock/sessions/${name} ends it.`);
+    this.expire();
+    if (this.named.size >= this.limits.max) {
+      throw new SessionLimitError(
+        `The mock holds ${this.named.size} sessions, its limit (--max-sessions); end one with DELETE /__mock/sessions/{name} or wait for one to be idle for ${Math.round(this.limits.ttlMs / 60_000)} minutes (--session-ttl).`,
+      );
+    }
+    const world = this.make(name, scenario);
+    this.named.set(name, { world, lastUsed: this.limits.now() });
+    return world;
+  }
+
+  /** Ends a named session; false when there is none. */
+  delete(name: string): boolean {
+    return this.named.delete(name);
+  }
+
+  get size(): number {
+    return this.named.size;
+  }
+
+  list(): SessionInfo[] {
+    this.expire();
+    const info = (name: string, world: MockWorld, lastUsed: number, isDefault: boolean): SessionInfo => ({
+      name,
+      default: isDefault,
+      clients: world.store.count(),
+      faults: world.faults.list().length,
+      journal: world.journal.size,
+      lastUsed: new Date(lastUsed).toISOString(),
+    });
+    return [info('default', this.defaultWorld, this.defaultLastUsed, true), ...[...this.named].map(([name, e]) => info(name, e.world, e.lastUsed, false))];
+  }
+
+  /** Ends the sessions idle for longer than the time to live (the oldest are first in the map). */
+  private expire(): void {
+    const cutoff = this.limits.now() - this.limits.ttlMs;
+    for (const [name, entry] of this.named) {
+      if (entry.lastUsed > cutoff) break;
+      this.named.delete(name);
+    }
+  }
+}
+
+/** A header value as a session name: undefined without one, SessionNameError for a bad one. */
+export function sessionName(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  checkName(header);
+  return header;
+}
+
+function checkName(name: string): void {
+  if (!SESSION_NAME.test(name)) {
+    throw new SessionNameError(`A session name is 1 to 64 of A-Z, a-z, 0-9, ".", "_" and "-"; got ${JSON.stringify(name.slice(0, 80))}.`);
+  }
+  if (name === 'default') throw new SessionNameError('"default" names the session of requests without the header; choose another name.');
+}

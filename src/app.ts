@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { controlRoutes } from './control/routes.js';
-import { corsMiddleware } from './http/cors.js';
+import { corsMiddleware, type BrowserPolicy } from './http/cors.js';
 import type { AppEnv } from './http/env.js';
 import { ApiError, errorResponse } from './http/errors.js';
 import { requestLogger } from './http/logging.js';
@@ -8,16 +8,18 @@ import { allOperations } from './operations/catalog.js';
 import { apiPipeline } from './pipeline/api.js';
 import { ConnectionReset } from './pipeline/faults.js';
 import type { MockRuntime } from './runtime/mock-runtime.js';
+import type { MockOptions } from './runtime/options.js';
 import { SESSION_HEADER, sessionName } from './runtime/sessions.js';
 
 export type { AppEnv } from './http/env.js';
 
-/** The Hono app of one mock: the control API under /__mock, then the API pipeline. Wiring only. */
-export function buildApp(runtime: MockRuntime): Hono<AppEnv> {
+/** The Hono app of one mock: browser safety, the control API under /__mock, then the API pipeline. Wiring only. */
+export function buildApp(runtime: MockRuntime, server: { boundHost?: string } = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const logger = requestLogger(runtime.options.logLevel ?? 'silent', runtime.options.logSink);
+  const { options } = runtime;
+  const logger = requestLogger(options.logLevel ?? 'silent', options.logSink);
   if (logger) app.use('*', logger);
-  app.use('*', corsMiddleware(runtime.options.corsOrigins));
+  app.use('*', corsMiddleware(browserPolicy(options, server.boundHost)));
   // The session a request names (x-mock-session) picks its world, on the API and the control API alike.
   app.use('*', async (c, next) => {
     const name = sessionName(c.req.header(SESSION_HEADER));
@@ -56,4 +58,12 @@ export function buildApp(runtime: MockRuntime): Hono<AppEnv> {
   });
   app.notFound((c) => errorResponse(c, new ApiError(404, `No route matches ${c.req.method} ${c.req.path}.`)));
   return app;
+}
+
+/** Who may use the mock from a browser: loopback, and what the options add (the public base URL's origin and host, the bound address). */
+function browserPolicy(options: MockOptions, boundHost: string | undefined): BrowserPolicy {
+  const publicUrl = options.publicBaseUrl ? new URL(options.publicBaseUrl) : undefined;
+  const origins = options.corsOrigins?.includes('*') ? '*' : [...(options.corsOrigins ?? []), ...(publicUrl ? [publicUrl.origin] : [])];
+  const bound = boundHost && boundHost !== '0.0.0.0' && boundHost !== '::' ? [boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost] : [];
+  return { origins, hosts: [...(options.allowedHosts ?? []), ...(publicUrl ? [publicUrl.host] : []), ...bound] };
 }

@@ -43,8 +43,8 @@ export interface RunningMock {
 /** Starts a mock on a real port. */
 export async function startMock(options: StartOptions = {}): Promise<RunningMock> {
   const runtime = options.dataFile ? await MockRuntime.onFile(options.dataFile, options) : MockRuntime.inMemory(options);
-  const app = buildApp(runtime);
   const host = options.host ?? '127.0.0.1';
+  const app = buildApp(runtime, { boundHost: host });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));
     s.once('error', reject);

@@ -16,6 +16,7 @@ export interface CliConfig {
   publicBaseUrl?: string;
   logLevel: LogLevel;
   corsOrigins?: string[];
+  allowedHosts?: string[];
   rateLimits: boolean;
   controlToken?: string;
   maxSessions?: number;
@@ -32,7 +33,8 @@ export const SETTINGS = [
   { flag: 'faker-seed', env: 'FAKER_SEED', type: 'string', help: 'seed that makes generated clients repeatable' },
   { flag: 'public-base-url', env: 'PUBLIC_BASE_URL', type: 'string', help: 'origin for absolute paging links, e.g. https://mock.example.com' },
   { flag: 'log-level', env: 'LOG_LEVEL', type: 'string', help: `one of ${LOG_LEVELS.join(', ')} (default info)` },
-  { flag: 'cors-origins', env: 'CORS_ORIGINS', type: 'string', help: 'comma-separated allowed origins (default: any origin)' },
+  { flag: 'cors-origins', env: 'CORS_ORIGINS', type: 'string', help: "origins besides loopback ones browsers may use (comma-separated; '*': any, unsafe)" },
+  { flag: 'allowed-hosts', env: 'ALLOWED_HOSTS', type: 'string', help: 'host names besides loopback ones browsers may reach the mock under (comma-separated)' },
   { flag: 'rate-limits', env: 'RATE_LIMITS', type: 'boolean', help: "enforce each operation's x-qlik-tier rate limit" },
   { flag: 'control-token', env: 'CONTROL_TOKEN', type: 'string', help: 'require "Authorization: Bearer <token>" on /__mock' },
   { flag: 'max-sessions', env: 'MAX_SESSIONS', type: 'string', help: 'how many sessions (x-mock-session) may exist at once (default 100)' },
@@ -71,9 +73,16 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
   }
   const corsOrigins = read('cors-origins')?.split(',').map((o) => o.trim()).filter(Boolean);
   for (const origin of corsOrigins ?? []) {
+    if (origin === '*') continue;
     // Browsers send Origin as scheme://host[:port], lower case, no path: anything else never matches.
     if (!/^https?:\/\/[^/?#]+$/.test(origin) || originOf(origin) !== origin) {
       throw new UsageError(`--cors-origins (CORS_ORIGINS) takes origins such as https://app.example.com (lower case, no path or trailing slash); got "${origin}"`);
+    }
+  }
+  const allowedHosts = read('allowed-hosts')?.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  for (const host of allowedHosts ?? []) {
+    if (!/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?$|^\[[0-9a-f:.]+\]$/.test(host)) {
+      throw new UsageError(`--allowed-hosts (ALLOWED_HOSTS) takes host names such as qlik or mock.example.com (no scheme, port or path); got "${host}"`);
     }
   }
   const rateLimitsEnv = env.RATE_LIMITS;
@@ -90,6 +99,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
     publicBaseUrl,
     logLevel: logLevel as LogLevel,
     corsOrigins,
+    allowedHosts,
     rateLimits: values['rate-limits'] === true || rateLimitsEnv === 'true' || rateLimitsEnv === '1',
     controlToken: read('control-token'),
     maxSessions: optionalInteger('max-sessions', read('max-sessions'), 1, 100_000),

@@ -1,21 +1,50 @@
 import type { ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
+import { errorBody } from './errors.js';
 
 const EXPOSE_HEADERS = ['retry-after', 'allow', 'www-authenticate', 'qlik-confirm-delete'];
 
+/** Which browsers may talk to the mock, and under which host names. */
+export interface BrowserPolicy {
+  /** Allowed origins besides loopback ones; `'*'` allows any (unsafe: any web page can drive the mock). */
+  origins?: readonly string[] | '*';
+  /** Host names a browser may reach the mock under, besides loopback ones (the bound address, the public base URL's, --allowed-hosts). */
+  hosts?: readonly string[];
+}
+
+/** `localhost`, `*.localhost`, 127.0.0.0/8 and ::1: names only this machine answers. */
+export function isLoopbackHost(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(name) || name === '[::1]' || name === '::1';
+}
+
+/** The host name of a Host header (`[::1]:8080` → `[::1]`), lower case. */
+const hostnameOf = (host: string): string => (host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]).toLowerCase();
+
+/** A loopback origin, any port: `http://localhost:5173`, `http://127.0.0.1:3000`, `https://[::1]`. */
+const isLoopbackOrigin = (origin: string): boolean => {
+  const m = /^https?:\/\/(\[[^\]]+\]|[^/:]+)(?::\d{1,5})?$/i.exec(origin);
+  return m !== null && isLoopbackHost(m[1]);
+};
+
 /**
- * CORS for frontends in development: any origin by default (reflected, so credentials work),
- * or only the configured ones. Preflights are answered; request headers such as
- * `qlik-confirm-delete` are allowed as asked for, and the headers a client may need to read are exposed.
+ * Browser safety and CORS in one step. A request is a browser's when it carries `Origin` or
+ * `Sec-Fetch-Site` (Node's own fetch sends `Sec-Fetch-Mode` too, so that alone is no sign).
+ * A browser's request is refused (403, before it can change anything, whatever its method or
+ * content type) when its Host is not a name the mock may be reached under (DNS rebinding), when
+ * its Origin is neither allowed nor its own, or when it comes from another site without one. Other
+ * clients (curl, SDKs, CI service names) pass untouched and get only `Vary: Origin`.
  *
- * Preflights go to hono/cors. Other requests with an Origin get the same headers hono/cors would
+ * Preflights of allowed origins go to hono/cors. Other allowed requests get the same headers hono/cors would
  * give them, but not through `c.res`: hono/cors sets them there, which on @hono/node-server turns every
  * answer into a streamed Response (bench/profile.ts: it cost half the throughput of GET /{id}),
  * and even headers prepared with `c.header` cost a quarter of a GET's CPU (undici Headers).
  */
-export function corsMiddleware(origins?: readonly string[]): MiddlewareHandler {
-  const allowOrigin = (origin: string) => (origins && origins.length > 0 ? (origins.includes(origin) ? origin : null) : origin || '*');
+export function corsMiddleware(policy: BrowserPolicy = {}): MiddlewareHandler {
+  const listed = policy.origins === '*' ? undefined : new Set(policy.origins ?? []);
+  const hosts = new Set((policy.hosts ?? []).map((h) => hostnameOf(h)));
+  const allowOrigin = (origin: string) => (listed === undefined || listed.has(origin) || isLoopbackOrigin(origin) ? origin : null);
   const preflight = cors({
     origin: allowOrigin,
     credentials: true,
@@ -24,31 +53,43 @@ export function corsMiddleware(origins?: readonly string[]): MiddlewareHandler {
     maxAge: 600,
   });
   const exposed = EXPOSE_HEADERS.join(',');
+  const refuse = (detail: string) => new Response(JSON.stringify(errorBody(403, detail)), { status: 403, headers: { 'content-type': 'application/json', vary: 'Origin' } });
+
   return async (c, next) => {
     const origin = c.req.header('origin');
-    // Without an Origin an OPTIONS is no preflight: it goes on like any request (405, with Allow).
-    if (c.req.method === 'OPTIONS' && origin) return preflight(c, next);
+    const site = origin === undefined ? c.req.header('sec-fetch-site') : undefined;
     // No Origin, no CORS request (curl, SDKs, server-side code): only `Vary: Origin`, so a cache
     // never serves this answer to a browser. Three headers fewer cost 6 % of a GET's CPU.
-    const allowed = origin ? allowOrigin(origin) : null;
+    if (origin === undefined && site === undefined) return withVary(c, next);
+
+    const url = new URL(c.req.url);
+    const hostname = url.hostname.toLowerCase();
+    if (!isLoopbackHost(hostname) && !hosts.has(hostname)) {
+      return refuse(`A browser reached the mock as "${url.host}", a host name it does not answer to (DNS rebinding?); use localhost, or start it with --allowed-hosts ${hostname}.`);
+    }
+    if (origin === undefined) {
+      if (site === 'cross-site') return refuse('A request from another site without an Origin is refused: a web page may not drive the mock.');
+      return withVary(c, next);
+    }
+    const allowed = allowOrigin(origin) ?? (origin === url.origin ? origin : null);
+    if (!allowed) return refuse(`The origin ${JSON.stringify(origin.slice(0, 200))} may not use the mock; loopback origins may, others when listed in --cors-origins.`);
+    // Without an Origin an OPTIONS is no preflight: it goes on like any request (405, with Allow).
+    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined) return preflight(c, next);
+
     // On a socket (@hono/node-server), straight on Node's response: they merge into whatever
     // answer is written, and Hono's responses keep plain header objects (no Headers to build).
     const outgoing = (c.env as { outgoing?: Pick<ServerResponse, 'setHeader' | 'headersSent'> } | undefined)?.outgoing;
     if (outgoing && typeof outgoing.setHeader === 'function' && !outgoing.headersSent) {
-      if (origin) {
-        if (allowed) outgoing.setHeader('Access-Control-Allow-Origin', allowed);
-        outgoing.setHeader('Access-Control-Allow-Credentials', 'true');
-        outgoing.setHeader('Access-Control-Expose-Headers', exposed);
-      }
+      outgoing.setHeader('Access-Control-Allow-Origin', allowed);
+      outgoing.setHeader('Access-Control-Allow-Credentials', 'true');
+      outgoing.setHeader('Access-Control-Expose-Headers', exposed);
       outgoing.setHeader('Vary', 'Origin');
       return next();
     }
     const apply = () => {
-      if (origin) {
-        if (allowed) c.header('Access-Control-Allow-Origin', allowed);
-        c.header('Access-Control-Allow-Credentials', 'true');
-        c.header('Access-Control-Expose-Headers', exposed);
-      }
+      c.header('Access-Control-Allow-Origin', allowed);
+      c.header('Access-Control-Allow-Credentials', 'true');
+      c.header('Access-Control-Expose-Headers', exposed);
       c.header('Vary', 'Origin', { append: true });
     };
     apply(); // picked up by every response the context builds (c.json, c.body, the error handler)
@@ -56,4 +97,16 @@ export function corsMiddleware(origins?: readonly string[]): MiddlewareHandler {
     // A Response built without the context did not get them: add them to it (the slow way).
     if (!/\borigin\b/i.test(c.res.headers.get('vary') ?? '')) apply();
   };
+}
+
+/** The answer of a request that is not a CORS request: only `Vary: Origin`. */
+async function withVary(c: Parameters<MiddlewareHandler>[0], next: () => Promise<void>): Promise<void> {
+  const outgoing = (c.env as { outgoing?: Pick<ServerResponse, 'setHeader' | 'headersSent'> } | undefined)?.outgoing;
+  if (outgoing && typeof outgoing.setHeader === 'function' && !outgoing.headersSent) {
+    outgoing.setHeader('Vary', 'Origin');
+    return next();
+  }
+  c.header('Vary', 'Origin', { append: true });
+  await next();
+  if (!/\borigin\b/i.test(c.res.headers.get('vary') ?? '')) c.header('Vary', 'Origin', { append: true });
 }

@@ -24,8 +24,10 @@ export interface MockOptions {
   logLevel?: LogLevel;
   /** Where log lines go (default stdout). */
   logSink?: LogSink;
-  /** Allowed CORS origins; any origin when absent or empty. */
+  /** Origins besides loopback ones a browser may use the mock from; `['*']` allows any (unsafe). */
   corsOrigins?: string[];
+  /** Host names besides loopback ones (and the bound address, the public base URL's) a browser may reach the mock under. */
+  allowedHosts?: string[];
   /** When set, the control API requires `Authorization: Bearer <controlToken>`. */
   controlToken?: string;
   /** Apply this scenario (a file of `scenariosDir`, without `.json`) at start. */

@@ -1,22 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { createApp, startMock } from '../../src/index.js';
+import { buildApp } from '../../src/app.js';
+import { createApp, MockRuntime, startMock } from '../../src/index.js';
 import { API, OWNER } from '../support/api.js';
 
 const AUTH = { authorization: `Bearer ${OWNER}` };
 import { freshMock } from './helpers.js';
 
 describe('CORS for local frontend development', () => {
-  it('answers a preflight for any origin, allowing credentials and the qlik-* headers', async () => {
+  const LOCAL = 'http://localhost:8080';
+
+  it('answers a preflight for a loopback origin on any port, allowing credentials and the qlik-* headers', async () => {
     const { app } = await freshMock();
-    const response = await app.request(`${API}/abc`, {
-      method: 'OPTIONS',
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'DELETE', 'access-control-request-headers': 'authorization, qlik-confirm-delete' },
-    });
-    expect(response.status).toBe(204);
-    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-    expect(response.headers.get('access-control-allow-credentials')).toBe('true');
-    expect(response.headers.get('access-control-allow-methods')).toContain('DELETE');
-    expect(response.headers.get('access-control-allow-headers')).toContain('qlik-confirm-delete');
+    for (const origin of ['http://localhost:5173', 'http://127.0.0.1:3000', 'http://[::1]:4200', 'https://localhost']) {
+      const response = await app.request(`${LOCAL}${API}/abc`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'DELETE', 'access-control-request-headers': 'authorization, qlik-confirm-delete' },
+      });
+      expect(response.status, origin).toBe(204);
+      expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(response.headers.get('access-control-allow-credentials')).toBe('true');
+      expect(response.headers.get('access-control-allow-methods')).toContain('DELETE');
+      expect(response.headers.get('access-control-allow-headers')).toContain('qlik-confirm-delete');
+    }
   });
 
   it('treats an OPTIONS without an Origin as no preflight: 405 with Allow, no CORS headers', async () => {
@@ -30,9 +35,9 @@ describe('CORS for local frontend development', () => {
 
   it('adds the headers to real responses, also to errors', async () => {
     const { api } = await freshMock();
-    const ok = await api.get(API, { headers: { origin: 'http://localhost:3000' } });
+    const ok = await api.get(`${LOCAL}${API}`, { headers: { origin: 'http://localhost:3000' } });
     expect(ok.headers['access-control-allow-origin']).toBe('http://localhost:3000');
-    const unauthorized = await api.get(API, { token: null, headers: { origin: 'http://localhost:3000' } });
+    const unauthorized = await api.get(`${LOCAL}${API}`, { token: null, headers: { origin: 'http://localhost:3000' } });
     expect(unauthorized.status).toBe(401);
     expect(unauthorized.headers['access-control-allow-origin']).toBe('http://localhost:3000');
   });
@@ -56,10 +61,72 @@ describe('CORS for local frontend development', () => {
     }
   });
 
-  it('can be limited to a list of origins', async () => {
+  it('other origins only when listed (loopback ones stay allowed), any with "*"', async () => {
     const { api } = await freshMock({ corsOrigins: ['https://app.example.com'] });
-    expect((await api.get(API, { headers: { origin: 'https://app.example.com' } })).headers['access-control-allow-origin']).toBe('https://app.example.com');
-    expect((await api.get(API, { headers: { origin: 'https://evil.example.com' } })).headers['access-control-allow-origin']).toBeUndefined();
+    expect((await api.get(`${LOCAL}${API}`, { headers: { origin: 'https://app.example.com' } })).headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect((await api.get(`${LOCAL}${API}`, { headers: { origin: 'http://localhost:5173' } })).headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    expect((await api.get(`${LOCAL}${API}`, { headers: { origin: 'https://evil.example.com' } })).status).toBe(403);
+    const open = await freshMock({ corsOrigins: ['*'] });
+    expect((await open.api.get(`${LOCAL}${API}`, { headers: { origin: 'https://evil.example.com' } })).headers['access-control-allow-origin']).toBe('https://evil.example.com');
+  });
+});
+
+describe('browser safety by default', () => {
+  const LOCAL = 'http://localhost:8080';
+  /** What a page of another site can send without a preflight. */
+  const simple = (origin: string, body = '{"status":503}') => ({ method: 'POST', headers: { origin, 'content-type': 'text/plain' }, body });
+
+  it('a web page of another origin changes nothing: every simple POST to the API, the token endpoint and the control API is a 403', async () => {
+    const { app } = await freshMock();
+    const before = await (await app.request(`${LOCAL}/__mock/state`)).text();
+    for (const origin of ['https://evil.example', 'null', 'http://localhost.evil.example']) {
+      for (const path of ['/__mock/faults', '/__mock/reset', '/__mock/scenarios/empty', '/__mock/provider-states', '/__mock/state', API, '/oauth/token']) {
+        const response = await app.request(`${LOCAL}${path}`, simple(origin, path === '/__mock/provider-states' ? '{"state":"no clients"}' : '{"status":503}'));
+        expect(response.status, `${origin} ${path}`).toBe(403);
+        const body = (await response.json()) as { errors: { code: string; detail: string }[] };
+        expect(body.errors[0].code).toBe('HTTP-403');
+        expect(body.errors[0].detail).toMatch(/may not use the mock/);
+      }
+      const form = await app.request(`${LOCAL}/__mock/reset`, { method: 'POST', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b' });
+      expect(form.status).toBe(403);
+      expect((await app.request(`${LOCAL}${API}`, { headers: { origin, authorization: 'Bearer t' } })).status).toBe(403);
+    }
+    expect((await (await app.request(`${LOCAL}/__mock/faults`)).json()) as unknown).toEqual({ faults: [] });
+    expect(await (await app.request(`${LOCAL}/__mock/state`)).text()).toBe(before);
+  });
+
+  it("a request of another site without an Origin (an image, a script) is a 403; one the user typed or of this site is not", async () => {
+    const { app } = await freshMock();
+    const get = (site: string) => app.request(`${LOCAL}${API}`, { headers: { 'sec-fetch-site': site, 'sec-fetch-mode': 'no-cors', authorization: 'Bearer t' } });
+    expect((await get('cross-site')).status).toBe(403);
+    for (const site of ['same-origin', 'same-site', 'none']) expect((await get(site)).status, site).toBe(200);
+  });
+
+  it('DNS rebinding: a browser reaching the mock under a host name it does not answer to is a 403, whatever the setting', async () => {
+    const { app } = await freshMock({ corsOrigins: ['*'] });
+    const rebound = 'http://rebind.evil.example:8080';
+    expect((await app.request(`${rebound}/__mock/state`, { headers: { origin: rebound } })).status).toBe(403);
+    expect((await app.request(`${rebound}/__mock/state`, { headers: { 'sec-fetch-site': 'same-origin' } })).status).toBe(403);
+    const refused = await app.request(`${rebound}${API}`, { headers: { origin: 'http://localhost:3000', authorization: 'Bearer t' } });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as any).errors[0].detail).toMatch(/--allowed-hosts rebind\.evil\.example/);
+    // Clients that are not browsers (curl, the SDK in Node, CI service names) are unchanged.
+    expect((await app.request(`${rebound}${API}`, { headers: { authorization: 'Bearer t', 'sec-fetch-mode': 'cors' } })).status).toBe(200);
+  });
+
+  it('a host given in --allowed-hosts, the public base URL and the bound address are names a browser may use; its own origin is allowed', async () => {
+    const ci = await freshMock({ allowedHosts: ['qlik'] });
+    // The dashboard of a service container opened in a browser: same origin, an allowed host.
+    expect((await ci.app.request('http://qlik:8080/__mock/faults', { method: 'POST', headers: { origin: 'http://qlik:8080', 'content-type': 'application/json' }, body: '{"status":503}' })).status).toBe(201);
+    expect((await ci.app.request('http://qlik:8080/__mock/faults', { headers: { origin: 'http://other:8080' } })).status).toBe(403);
+    const proxied = await freshMock({ publicBaseUrl: 'https://mock.example.com' });
+    const behindProxy = await proxied.app.request('http://mock.example.com/api/core/oauth-clients', { headers: { origin: 'https://mock.example.com', authorization: 'Bearer t' } });
+    expect(behindProxy.status).toBe(200);
+    expect(behindProxy.headers.get('access-control-allow-origin')).toBe('https://mock.example.com');
+    // A mock bound to a LAN address (startMock({ host })) answers browsers under it.
+    const bound = buildApp(MockRuntime.inMemory(), { boundHost: '10.1.2.3' });
+    expect((await bound.request(`http://10.1.2.3:8080${API}`, { headers: { ...AUTH, origin: 'http://10.1.2.3:8080' } })).status).toBe(200);
+    expect((await bound.request(`http://10.9.9.9:8080${API}`, { headers: { ...AUTH, origin: 'http://10.9.9.9:8080' } })).status).toBe(403);
   });
 });
 

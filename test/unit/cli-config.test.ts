@@ -13,8 +13,11 @@ describe('CLI configuration', () => {
       publicBaseUrl: undefined,
       logLevel: 'info',
       corsOrigins: undefined,
+      allowedHosts: undefined,
       rateLimits: false,
       controlToken: undefined,
+      maxSessions: undefined,
+      sessionTtlMs: undefined,
     });
   });
 
@@ -34,9 +37,23 @@ describe('CLI configuration', () => {
     [['--log-level', 'loud'], /--log-level/],
     [['--public-base-url', 'example.com/path'], /--public-base-url/],
     [['positional'], /positional/i],
+    [['--cors-origins', 'https://App.example.com/'], /--cors-origins/],
+    [['--allowed-hosts', 'http://qlik:8080'], /--allowed-hosts/],
+    [['--max-sessions', '0'], /--max-sessions/],
+    [['--session-ttl', '5 minutes'], /--session-ttl/],
+    [['--session-ttl', '0s'], /--session-ttl/],
   ])('refuses %j with a UsageError naming it', (argv, pattern) => {
     expect(() => parseConfig(argv, {})).toThrow(UsageError);
     expect(() => parseConfig(argv, {})).toThrow(pattern);
+  });
+
+  it("takes '*' as any origin, host names for browsers, session bounds and durations", () => {
+    expect(parseConfig(['--cors-origins', '*'], {}).corsOrigins).toEqual(['*']);
+    expect(parseConfig(['--allowed-hosts', 'qlik, Mock.Example.com'], {}).allowedHosts).toEqual(['qlik', 'mock.example.com']);
+    expect(parseConfig([], { ALLOWED_HOSTS: '[::1]' }).allowedHosts).toEqual(['[::1]']);
+    expect(parseConfig(['--max-sessions', '5', '--session-ttl', '90s'], {})).toMatchObject({ maxSessions: 5, sessionTtlMs: 90_000 });
+    expect(parseConfig(['--session-ttl', '2h'], {}).sessionTtlMs).toBe(7_200_000);
+    expect(parseConfig([], { SESSION_TTL: '45' }).sessionTtlMs).toBe(2_700_000);
   });
 
   it('refuses a bad value from the environment, naming the setting', () => {

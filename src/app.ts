@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
+import { frontDoor } from './control/front-door.js';
 import { controlRoutes } from './control/routes.js';
 import { corsMiddleware, type BrowserPolicy } from './http/cors.js';
 import type { AppEnv } from './http/env.js';
 import { ApiError, errorResponse } from './http/errors.js';
-import { requestLogger } from './http/logging.js';
+import { defaultLogFormat, logOutput, requestLogger, useColor, type LogOutput } from './http/logging.js';
 import { allOperations } from './operations/catalog.js';
 import { apiPipeline } from './pipeline/api.js';
 import { ConnectionReset } from './pipeline/faults.js';
@@ -14,11 +15,15 @@ import { SESSION_HEADER, sessionName } from './runtime/sessions.js';
 export type { AppEnv } from './http/env.js';
 
 /** The Hono app of one mock: browser safety, the control API under /__mock, then the API pipeline. Wiring only. */
-export function buildApp(runtime: MockRuntime, server: { boundHost?: string } = {}): Hono<AppEnv> {
+export function buildApp(runtime: MockRuntime, server: { boundHost?: string; log?: LogOutput } = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { options } = runtime;
-  const logger = requestLogger(options.logLevel ?? 'silent', options.logSink);
-  if (logger) app.use('*', logger);
+  const level = options.logLevel ?? 'silent';
+  if (level !== 'silent') {
+    const format = options.logFormat ?? (options.logSink ? 'json' : defaultLogFormat());
+    const color = format === 'pretty' && !options.logSink && useColor();
+    app.use('*', requestLogger(level, format, server.log ?? logOutput(options.logSink), color)!);
+  }
   app.use('*', corsMiddleware(browserPolicy(options, server.boundHost)));
   // The session a request names (x-mock-session) picks its world, on the API and the control API alike.
   app.use('*', async (c, next) => {
@@ -40,6 +45,7 @@ export function buildApp(runtime: MockRuntime, server: { boundHost?: string } = 
   }
   // Routed before the API pipeline: nothing there is ever faulted, limited or journaled.
   app.route('/__mock', controlRoutes(runtime));
+  app.get('/', frontDoor(runtime));
 
   app.all(
     '*',

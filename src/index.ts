@@ -4,6 +4,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { ControlClient } from './client/control-client.js';
 import { buildApp } from './app.js';
 import { answerClientErrors } from './http/client-error.js';
+import { logOutput } from './http/logging.js';
 import { MockRuntime, type MockOptions } from './runtime/mock-runtime.js';
 
 export type { MockOptions } from './runtime/options.js';
@@ -44,7 +45,9 @@ export interface RunningMock {
 export async function startMock(options: StartOptions = {}): Promise<RunningMock> {
   const runtime = options.dataFile ? await MockRuntime.onFile(options.dataFile, options) : MockRuntime.inMemory(options);
   const host = options.host ?? '127.0.0.1';
-  const app = buildApp(runtime, { boundHost: host });
+  // Lines buffered for stdout are written out when the mock closes.
+  const log = options.logLevel && options.logLevel !== 'silent' ? logOutput(options.logSink) : undefined;
+  const app = buildApp(runtime, { boundHost: host, log });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));
     s.once('error', reject);
@@ -66,6 +69,7 @@ export async function startMock(options: StartOptions = {}): Promise<RunningMock
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       await runtime.world.store.close();
+      log?.flushSync();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { LOG_LEVELS, type LogLevel } from '../runtime/options.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../runtime/options.js';
 
 /** A wrong flag or value: the CLI prints the message on one line and exits with status 2. */
 export class UsageError extends Error {
@@ -15,6 +15,10 @@ export interface CliConfig {
   fakerSeed?: number;
   publicBaseUrl?: string;
   logLevel: LogLevel;
+  /** Undefined: pretty on a terminal, json elsewhere. */
+  logFormat?: LogFormat;
+  scenariosDir?: string;
+  watch: boolean;
   corsOrigins?: string[];
   allowedHosts?: string[];
   rateLimits: boolean;
@@ -28,11 +32,14 @@ export const SETTINGS = [
   { flag: 'port', env: 'PORT', type: 'string', help: 'port to listen on (default 8080; 0 picks a free one)' },
   { flag: 'host', env: 'HOST', type: 'string', help: 'address to bind (default 0.0.0.0; 127.0.0.1 for loopback only)' },
   { flag: 'data', env: 'DATA_FILE', type: 'string', help: 'persist to this lowdb JSON file (default: in memory)' },
-  { flag: 'scenario', env: 'SCENARIO', type: 'string', help: 'apply a scenario from scenarios/ at start' },
+  { flag: 'scenario', env: 'SCENARIO', type: 'string', help: 'apply a scenario at start (see the list below)' },
+  { flag: 'scenarios-dir', env: 'SCENARIOS_DIR', type: 'string', help: 'read scenario files from this folder instead of the bundled one' },
+  { flag: 'watch', env: 'WATCH', type: 'boolean', help: 'reload the scenario files when they change (a bad one is refused, the last good set kept)' },
   { flag: 'seed-count', env: 'SEED_COUNT', type: 'string', help: 'add N faker-generated clients' },
   { flag: 'faker-seed', env: 'FAKER_SEED', type: 'string', help: 'seed that makes generated clients repeatable' },
   { flag: 'public-base-url', env: 'PUBLIC_BASE_URL', type: 'string', help: 'origin for absolute paging links, e.g. https://mock.example.com' },
   { flag: 'log-level', env: 'LOG_LEVEL', type: 'string', help: `one of ${LOG_LEVELS.join(', ')} (default info)` },
+  { flag: 'log-format', env: 'LOG_FORMAT', type: 'string', help: 'pretty (one readable line per request) or json (default: pretty on a terminal, json elsewhere)' },
   { flag: 'cors-origins', env: 'CORS_ORIGINS', type: 'string', help: "origins besides loopback ones browsers may use (comma-separated; '*': any, unsafe)" },
   { flag: 'allowed-hosts', env: 'ALLOWED_HOSTS', type: 'string', help: 'host names besides loopback ones browsers may reach the mock under (comma-separated)' },
   { flag: 'rate-limits', env: 'RATE_LIMITS', type: 'boolean', help: "enforce each operation's x-qlik-tier rate limit" },
@@ -67,6 +74,10 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new UsageError(`--log-level (LOG_LEVEL) must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
   }
+  const logFormat = read('log-format');
+  if (logFormat !== undefined && !(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+    throw new UsageError(`--log-format (LOG_FORMAT) must be one of ${LOG_FORMATS.join(', ')}; got "${logFormat}"`);
+  }
   const publicBaseUrl = read('public-base-url');
   if (publicBaseUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(publicBaseUrl)) {
     throw new UsageError(`--public-base-url (PUBLIC_BASE_URL) must be an origin such as https://mock.example.com; got "${publicBaseUrl}"`);
@@ -85,10 +96,13 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
       throw new UsageError(`--allowed-hosts (ALLOWED_HOSTS) takes host names such as qlik or mock.example.com (no scheme, port or path); got "${host}"`);
     }
   }
-  const rateLimitsEnv = env.RATE_LIMITS;
-  if (rateLimitsEnv !== undefined && !['', 'true', 'false', '1', '0'].includes(rateLimitsEnv)) {
-    throw new UsageError(`RATE_LIMITS must be true or false; got "${rateLimitsEnv}"`);
-  }
+  /** A boolean flag, or its environment variable as true/false/1/0. */
+  const flagOrEnv = (flag: string): boolean => {
+    const name = SETTINGS.find((s) => s.flag === flag)!.env;
+    const fromEnv = env[name];
+    if (fromEnv !== undefined && !['', 'true', 'false', '1', '0'].includes(fromEnv)) throw new UsageError(`${name} must be true or false; got "${fromEnv}"`);
+    return values[flag] === true || fromEnv === 'true' || fromEnv === '1';
+  };
   return {
     port: integer('port', read('port') ?? '8080', 0, 65535),
     host: read('host') ?? '0.0.0.0',
@@ -98,9 +112,12 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
     fakerSeed: optionalInteger('faker-seed', read('faker-seed'), 0, 2 ** 31 - 1),
     publicBaseUrl,
     logLevel: logLevel as LogLevel,
+    logFormat: logFormat as LogFormat | undefined,
+    scenariosDir: read('scenarios-dir'),
+    watch: flagOrEnv('watch'),
     corsOrigins,
     allowedHosts,
-    rateLimits: values['rate-limits'] === true || rateLimitsEnv === 'true' || rateLimitsEnv === '1',
+    rateLimits: flagOrEnv('rate-limits'),
     controlToken: read('control-token'),
     maxSessions: optionalInteger('max-sessions', read('max-sessions'), 1, 100_000),
     sessionTtlMs: duration('session-ttl', read('session-ttl')),
@@ -139,18 +156,47 @@ function integer(flag: string, raw: string, min: number, max: number): number {
 const optionalInteger = (flag: string, raw: string | undefined, min: number, max: number) =>
   raw === undefined ? undefined : integer(flag, raw, min, max);
 
-export function helpText(version: string): string {
-  const lines = SETTINGS.map((s) => `  --${s.flag}${s.type === 'string' ? ' <value>' : ''}`.padEnd(32) + `${s.help} [${s.env}]`);
+/** Rows of two columns, the second aligned. */
+const columns = (rows: [string, string][]): string[] => {
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`);
+};
+
+/** `--help`: usage, every option with its variable, examples, and the scenarios at hand. */
+export function helpText(version: string, scenarios: readonly { name: string; description: string }[] = []): string {
+  const options = columns([
+    ...SETTINGS.map((s): [string, string] => [`--${s.flag}${s.type === 'string' ? ' <value>' : ''}`, `${s.help} [${s.env}]`]),
+    ['--help', 'show this help'],
+    ['--version', 'show the version'],
+  ]);
   return [
-    `qlik-oauth-clients-mock ${version}: a stateful mock of Qlik Cloud's /api/core/oauth-clients`,
+    `qlik-oauth-clients-mock ${version}: a stateful mock of Qlik Cloud's OAuth clients APIs (/api/v1 and /api/core)`,
     '',
     'Usage:',
-    '  qlik-oauth-clients-mock [options]          start the mock',
-    '  qlik-oauth-clients-mock verify <pact.json...>  verify pacts against the mock and the contract',
+    ...columns([
+      ['qlik-oauth-clients-mock [options]', 'start the mock'],
+      ['qlik-oauth-clients-mock verify <pact.json...>', 'verify pacts against the mock and the contracts (verify --help)'],
+    ]),
     '',
     'Options (each also read from the environment variable in brackets):',
-    ...lines,
-    '  --help                          show this help',
-    '  --version                       show the version',
+    ...options,
+    '',
+    'Examples:',
+    ...columns([
+      ['qlik-oauth-clients-mock', 'on http://localhost:8080 with the embedded example data'],
+      ['qlik-oauth-clients-mock --port 4010 --scenario empty', 'no clients at all'],
+      ['qlik-oauth-clients-mock --data ./db.json', 'keep changes in a JSON file across runs'],
+      ['qlik-oauth-clients-mock --seed-count 5000 --faker-seed 7', 'add 5,000 generated clients, the same on every run'],
+      ['qlik-oauth-clients-mock --scenarios-dir ./my-scenarios --watch', 'your own scenarios, reloaded when they change'],
+      ['LOG_FORMAT=json qlik-oauth-clients-mock', 'JSON log lines on a terminal too'],
+    ]),
+    ...(scenarios.length > 0 ? ['', 'Scenarios (--scenario, POST /__mock/scenarios/{name}):', ...columns(scenarios.map((s): [string, string] => [s.name, firstSentence(s.description)]))] : []),
   ].join('\n');
 }
+
+/** A description's first sentence, cut at a word to fit a line of help. */
+const firstSentence = (text: string, max = 90): string => {
+  const end = text.search(/\.(\s|$)/);
+  const sentence = end < 0 ? text : text.slice(0, end);
+  return sentence.length <= max ? sentence : `${sentence.slice(0, sentence.lastIndexOf(' ', max))} …`;
+};

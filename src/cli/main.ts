@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
+import { defaultLogFormat, useColor } from '../http/logging.js';
 import { startMock, type RunningMock } from '../index.js';
-import { UnknownScenarioError } from '../runtime/mock-runtime.js';
+import { MockRuntime, UnknownScenarioError } from '../runtime/mock-runtime.js';
+import type { LogFormat } from '../runtime/options.js';
+import { watchScenarios } from '../runtime/scenario-watch.js';
 import { helpText, parseConfig, UsageError } from './config.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -34,31 +37,62 @@ function keepHeapSmall(): void {
   setFlagsFromString('--heap-growing-percent=50');
 }
 
+/** What the mock says about itself outside request lines: as a JSON line, or as text for a person. */
+function announcer(format: LogFormat) {
+  const color = format === 'pretty' && useColor();
+  const bold = (text: string) => (color ? `\x1b[1m${text}\x1b[0m` : text);
+  return (msg: string, fields: Record<string, unknown> = {}, details: [string, string][] = []) => {
+    if (format === 'json') return void process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg, ...fields })}\n`);
+    const width = Math.max(0, ...details.map(([name]) => name.length)) + 2;
+    process.stdout.write(`${bold(msg)}\n${details.map(([name, value]) => `  ${name.padEnd(width)}${value}\n`).join('')}`);
+  };
+}
+
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'verify') return void (process.exitCode = await (await import('../verify/command.js')).verifyCommand(argv.slice(1)));
-  if (argv.includes('--help') || argv.includes('-h')) return void console.log(helpText(version));
+  if (argv.includes('--help') || argv.includes('-h')) {
+    const config = parseConfig(argv.filter((a) => a !== '--help' && a !== '-h'), process.env);
+    return void console.log(helpText(version, [...MockRuntime.loadScenarios(config).values()]));
+  }
   if (argv.includes('--version') || argv.includes('-v')) return void console.log(version);
   const config = parseConfig(argv, process.env);
   keepHeapSmall();
-  const mock: RunningMock = await startMock({ ...config, logLevel: config.logLevel });
+  const mock: RunningMock = await startMock(config);
   const { store } = mock.runtime.world;
-  console.log(
-    `qlik-oauth-clients-mock ${version} listening on ${mock.url} ` +
-      `(store: ${store.kind === 'file' ? store.location : 'memory'}, scenario: ${config.scenario ?? 'default'}, clients: ${store.count()})`,
-  );
+  const say = announcer(config.logFormat ?? defaultLogFormat());
+  const urls = {
+    api: `${mock.url}/api/v1/oauth-clients`,
+    coreApi: `${mock.url}/api/core/oauth-clients`,
+    control: `${mock.url}/__mock`,
+    dashboard: `${mock.url}/__mock/ui`,
+    frontDoor: `${mock.url}/`,
+  };
+  const where = { store: store.kind === 'file' ? store.location : 'memory', scenario: config.scenario ?? 'default', clients: store.count() };
+  say(`qlik-oauth-clients-mock ${version} listening on ${mock.url} (store: ${where.store}, scenario: ${where.scenario}, clients: ${where.clients})`, { version, url: mock.url, ...where, urls }, [
+    ['API', `${urls.api}  (the organization-level one: ${urls.coreApi})`],
+    ['control', `${urls.control}  (its OpenAPI document: ${urls.control}/control.openapi.json)`],
+    ['dashboard', urls.dashboard],
+    ['front door', urls.frontDoor],
+    ['try', `curl -H 'Authorization: Bearer any-token' '${urls.api}?limit=2'`],
+  ]);
+  const watcher = config.watch ? watchScenarios(mock.runtime, config.scenariosDir, (message) => say(message)) : undefined;
   let stopping = false;
-  const stop = () => {
+  const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    watcher?.close();
     // Flush pending writes, then leave; a stuck close must not hold the container.
     setTimeout(() => process.exit(0), 900).unref();
     mock.close().then(
-      () => process.exit(0),
+      () => {
+        say(`stopped (${signal}); bye`, { signal });
+        process.exit(0);
+      },
       (error) => fail(error),
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }
 
 main(process.argv.slice(2)).catch(fail);

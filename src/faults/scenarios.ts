@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onFirstUse } from '../contract/ajv.js';
 import type { Identity } from '../domain/types.js';
-import { parseSnapshot } from '../store/snapshot.js';
+import { parseSnapshot, snapshotSchema } from '../store/snapshot.js';
 import type { Snapshot } from '../store/types.js';
 import { FaultEngine } from './engine.js';
-import type { FaultRuleInput } from './rules.js';
+import { faultRuleSchema, type FaultRuleInput } from './rules.js';
 import { describeSchemaError as describeError } from '../contract/validators.js';
 
 /** Where a scenario's clients come from. */
@@ -102,7 +102,8 @@ export function loadScenarios(dir: string, operationIds: readonly string[], requ
     if (required) throw new ScenarioError(`The scenarios folder ${dir} does not exist.`);
     return scenarios;
   }
-  for (const entry of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  // A JSON Schema beside the scenarios (scenario.schema.json) is for editors, not a scenario.
+  for (const entry of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort()) {
     const file = join(dir, entry);
     const name = entry.slice(0, -'.json'.length);
     if (!SCENARIO_NAME.test(name)) throw new ScenarioError(`Scenario file ${file}: the name "${name}" must be lowercase letters, digits, ".", "_" or "-".`);
@@ -170,4 +171,33 @@ function parseData(data: unknown): ScenarioData {
     }
   }
   throw new Error('scenario.data must be "fixtures", {"clients": [...]} or {"faker": {"count": N, "seed": S}}.');
+}
+
+/**
+ * The JSON Schema of a scenario file, for editors (scenarios/scenario.schema.json, which every
+ * bundled scenario names in `$schema`): composed from the schemas the mock validates with, so
+ * the two cannot drift (a test compares the file with this).
+ */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'qlik-oauth-clients-mock scenario',
+    description: 'A named bundle of data, identities, fault rules and rate limits (README: Scenarios). The file name, without .json, is its name.',
+    ...scenarioFileSchema,
+    properties: {
+      ...scenarioFileSchema.properties,
+      $schema: { type: 'string', description: 'This schema, for editors.' },
+      description: { type: 'string', description: 'What a reader of GET /__mock/scenarios needs to know.' },
+      data: {
+        description: 'Where the clients come from; absent: applying the scenario keeps the current data.',
+        oneOf: [
+          { const: 'fixtures', description: 'The embedded example data.' },
+          { type: 'object', additionalProperties: false, required: ['clients'], properties: { clients: snapshotSchema.properties.clients } },
+          { type: 'object', additionalProperties: false, required: ['faker'], properties: { faker: fakerSchema } },
+        ],
+      },
+      faults: { type: 'array', description: 'Fault rules, as POST /__mock/faults takes them; they replace the current rules.', items: faultRuleSchema },
+      rateLimits: { description: 'true: the documents\' x-qlik-tier limits; or requests per minute by tier.', oneOf: [{ const: true }, rateLimitsSchema] },
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { errorBody } from './errors.js';
+import { errorJson } from './errors.js';
 
 const EXPOSE_HEADERS = ['retry-after', 'allow', 'www-authenticate', 'qlik-confirm-delete'];
 
@@ -53,7 +53,7 @@ export function corsMiddleware(policy: BrowserPolicy = {}): MiddlewareHandler {
     maxAge: 600,
   });
   const exposed = EXPOSE_HEADERS.join(',');
-  const refuse = (detail: string) => new Response(JSON.stringify(errorBody(403, detail)), { status: 403, headers: { 'content-type': 'application/json', vary: 'Origin' } });
+  const refuse = (c: Context, detail: string) => errorJson(c, 403, detail, { vary: 'Origin' });
 
   return async (c, next) => {
     const origin = c.req.header('origin');
@@ -65,14 +65,14 @@ export function corsMiddleware(policy: BrowserPolicy = {}): MiddlewareHandler {
     const url = new URL(c.req.url);
     const hostname = url.hostname.toLowerCase();
     if (!isLoopbackHost(hostname) && !hosts.has(hostname)) {
-      return refuse(`A browser reached the mock as "${url.host}", a host name it does not answer to (DNS rebinding?); use localhost, or start it with --allowed-hosts ${hostname}.`);
+      return refuse(c, `A browser reached the mock as "${url.host}", a host name it does not answer to (DNS rebinding?); use localhost, or start it with --allowed-hosts ${hostname}.`);
     }
     if (origin === undefined) {
-      if (site === 'cross-site') return refuse('A request from another site without an Origin is refused: a web page may not drive the mock.');
+      if (site === 'cross-site') return refuse(c, 'A request from another site without an Origin is refused: a web page may not drive the mock.');
       return withVary(c, next);
     }
     const allowed = allowOrigin(origin) ?? (origin === url.origin ? origin : null);
-    if (!allowed) return refuse(`The origin ${JSON.stringify(origin.slice(0, 200))} may not use the mock; loopback origins may, others when listed in --cors-origins.`);
+    if (!allowed) return refuse(c, `The origin ${JSON.stringify(origin.slice(0, 200))} may not use the mock; loopback origins may, others when listed in --cors-origins.`);
     // Without an Origin an OPTIONS is no preflight: it goes on like any request (405, with Allow).
     if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined) return preflight(c, next);
 

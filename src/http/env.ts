@@ -11,5 +11,7 @@ export type AppEnv = {
     operationId?: string;
     /** The id of the fault rule (or `prefer`, `rate-limit`) that answered the request, if any. */
     fault?: string;
+    /** Why an answer in the error shape was given: its detail and traceId. */
+    error?: { detail: string; traceId: string };
   };
 };

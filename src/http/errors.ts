@@ -60,5 +60,12 @@ export function describeError(error: unknown): { status: number; detail: string;
 export function errorResponse(c: Context, error: unknown): Response {
   const { status, detail, headers } = describeError(error);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  return c.json(errorBody(status, detail), status as 400);
+  return errorJson(c, status, detail);
+}
+
+/** An answer in the error shape; its detail and traceId stay on the context for the log line and the journal. */
+export function errorJson(c: Context, status: number, detail: string, headers?: Record<string, string>): Response {
+  const body = errorBody(status, detail);
+  c.set('error', { detail, traceId: body.traceId });
+  return c.json(body, status as 400, headers);
 }

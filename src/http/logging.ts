@@ -1,15 +1,85 @@
+import { createRequire } from 'node:module';
 import type { MiddlewareHandler } from 'hono';
-import type { LogLevel, LogSink } from '../runtime/options.js';
+import type { SonicBoom } from 'sonic-boom';
+import type { LogFormat, LogLevel, LogSink } from '../runtime/options.js';
 import type { AppEnv } from './env.js';
 
 const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
+/** One request as a log line shows it. Never the Authorization header, a body or a secret. */
+export interface RequestLine {
+  time: string;
+  level: 'info' | 'warn' | 'error';
+  msg: string;
+  method: string;
+  /** The path with its query string. */
+  path: string;
+  status: number;
+  durationMs: number;
+  operationId?: string;
+  fault?: string;
+  session?: string;
+  /** For an answer in the error shape: why, and the traceId its body carries. */
+  detail?: string;
+  traceId?: string;
+}
+
+/** Where log lines go: buffered and written asynchronously (sonic-boom), or a sink of the caller's. */
+export interface LogOutput {
+  write(line: string): void;
+  /** Writes out what is buffered, before the process exits. */
+  flushSync(): void;
+}
 
 /**
- * One structured JSON line per request: method, path, status, duration and the fault applied
- * (if a fault rule or `Prefer` answered it). Never the Authorization header or a body.
+ * Log lines for standard output: sonic-boom (pino's writer) buffers them and writes without
+ * blocking the event loop; a synchronous write per request cost 15 % of list throughput. Loaded
+ * only when something is logged.
  */
-export function requestLogger(level: LogLevel, sink: LogSink = (line) => process.stdout.write(`${line}\n`)): MiddlewareHandler<AppEnv> | undefined {
+export function logOutput(sink?: LogSink): LogOutput {
+  if (sink) return { write: sink, flushSync: () => {} };
+  const Boom = createRequire(import.meta.url)('sonic-boom') as typeof SonicBoom;
+  const boom = new Boom({ fd: 1, sync: false });
+  return {
+    write: (line) => boom.write(`${line}\n`),
+    flushSync: () => {
+      try {
+        boom.flushSync();
+      } catch {
+        // stdout is gone (a closed pipe): nothing left to say
+      }
+    },
+  };
+}
+
+/** `pretty` on a terminal, `json` elsewhere (containers, CI, files). */
+export const defaultLogFormat = (): LogFormat => (process.stdout.isTTY ? 'pretty' : 'json');
+
+const COLORS = { reset: '\x1b[0m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', magenta: '\x1b[35m', cyan: '\x1b[36m' };
+
+/** Colours on a terminal unless NO_COLOR is set (https://no-color.org), or when FORCE_COLOR asks. */
+export const useColor = (): boolean => (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') || (!!process.stdout.isTTY && process.env.NO_COLOR === undefined);
+
+/** A line as JSON (`msg` and the fields) or as one readable line for a person. */
+export function formatLine(line: RequestLine, format: LogFormat, color = false): string {
+  if (format === 'json') return JSON.stringify(line);
+  const paint = (code: keyof typeof COLORS, text: string) => (color ? `${COLORS[code]}${text}${COLORS.reset}` : text);
+  const statusColor = line.status === 0 ? 'magenta' : line.status >= 500 ? 'red' : line.status >= 400 ? 'yellow' : line.status >= 300 ? 'cyan' : 'green';
+  let text = `${paint('dim', line.time.slice(11, 23))} ${line.method} ${line.path} ${paint(statusColor, line.status === 0 ? 'dropped' : String(line.status))} ${paint('dim', `${line.durationMs}ms`)}`;
+  if (line.operationId) text += ` ${line.operationId}`;
+  if (line.session) text += ` ${paint('cyan', `[${line.session}]`)}`;
+  if (line.fault) text += ` ${paint('magenta', `fault=${line.fault}`)}`;
+  if (line.detail) text += ` ${paint(statusColor, `— ${line.detail}`)}`;
+  if (line.traceId) text += ` ${paint('dim', `(traceId ${line.traceId})`)}`;
+  return text;
+}
+
+/**
+ * One line per request: when, method, path with query, status, duration, operation, fault,
+ * session, and for 4xx/5xx the error's detail and traceId. Its level: error for a 5xx or a
+ * dropped connection, warn for a 4xx, else info; lines under `level` are not written.
+ */
+export function requestLogger(level: LogLevel, format: LogFormat, output: LogOutput, color = false): MiddlewareHandler<AppEnv> | undefined {
   if (level === 'silent') return undefined;
   return async (c, next) => {
     const started = performance.now();
@@ -18,24 +88,24 @@ export function requestLogger(level: LogLevel, sink: LogSink = (line) => process
     if (c.req.path === '/__mock/health' && RANK[level] < RANK.debug) return;
     // A reset connection sent nothing: its marker response is not a status.
     const status = c.res.headers.has('x-hono-already-sent') ? 0 : c.res.status;
-    // A line's level: error for a 5xx or a dropped connection, warn for a 4xx, else info.
     const lineLevel = status >= 500 || status === 0 ? 'error' : status >= 400 ? 'warn' : 'info';
     if (RANK[lineLevel] > RANK[level]) return;
-    const entry: Record<string, unknown> = {
-      time: new Date().toISOString(),
-      level: lineLevel,
-      method: c.req.method,
-      path: c.req.path,
-      status,
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
-    };
+    const url = c.req.url;
+    const q = url.indexOf('?');
+    const path = q < 0 ? c.req.path : `${c.req.path}${url.slice(q)}`;
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    const line: RequestLine = { time: new Date().toISOString(), level: lineLevel, msg: `${c.req.method} ${path} ${status}`, method: c.req.method, path, status, durationMs };
     const operationId = c.get('operationId');
-    if (operationId) entry.operationId = operationId;
-    const session = c.get('session');
-    if (session) entry.session = session;
+    if (operationId) line.operationId = operationId;
     const fault = c.get('fault');
-    if (fault) entry.fault = fault;
-    if (RANK[level] >= RANK.debug) entry.query = new URL(c.req.url).search || undefined;
-    sink(JSON.stringify(entry));
+    if (fault) line.fault = fault;
+    const session = c.get('session');
+    if (session) line.session = session;
+    const error = status >= 400 ? c.get('error') : undefined;
+    if (error) {
+      line.detail = error.detail;
+      line.traceId = error.traceId;
+    }
+    output.write(formatLine(line, format, color));
   };
 }

@@ -29,6 +29,8 @@ export interface JournalRecord {
   durationMs: number;
   /** What forced the answer: a fault rule id, `prefer` or `rate-limit`. */
   fault?: string;
+  /** For an answer in the error shape: its detail and traceId. */
+  error?: { detail: string; traceId: string };
 }
 
 /** A journal entry as served by GET /__mock/requests. */
@@ -45,6 +47,7 @@ export interface JournalEntry {
   status: number;
   durationMs: number;
   fault?: string;
+  error?: { detail: string; traceId: string };
 }
 
 export interface JournalFilter {
@@ -146,5 +149,6 @@ function format(record: StoredRecord): JournalEntry {
   entry.status = record.status;
   entry.durationMs = record.durationMs;
   if (record.fault !== undefined) entry.fault = record.fault;
+  if (record.error !== undefined) entry.error = record.error;
   return entry;
 }

@@ -9,7 +9,7 @@ export type StoredRecord = JournalRecord & { id: number };
  * optional string is `~`. Strings must be well-formed UTF-16: the ring stores UTF-8.
  */
 export function encodeRecord(id: number, r: JournalRecord): string {
-  let text = `${id},${r.at},${r.status},${r.durationMs},${str(r.method)}${str(r.path)}${str(r.search)}${opt(r.operationId)}${opt(r.fault)}${r.headers.length}:`;
+  let text = `${id},${r.at},${r.status},${r.durationMs},${str(r.method)}${str(r.path)}${str(r.search)}${opt(r.operationId)}${opt(r.fault)}${opt(r.error?.detail)}${opt(r.error?.traceId)}${r.headers.length}:`;
   for (const value of r.headers) text += str(value);
   return text + body(r.body);
 }
@@ -25,9 +25,12 @@ export function decodeRecord(text: string): StoredRecord {
   const search = reader.string();
   const operationId = reader.optional();
   const fault = reader.optional();
+  const detail = reader.optional();
+  const traceId = reader.optional();
   const headers: string[] = new Array(reader.number(':'));
   for (let i = 0; i < headers.length; i++) headers[i] = reader.string();
   const record: StoredRecord = { id, at, method, path, search, operationId, headers, status, durationMs, fault };
+  if (detail !== undefined) record.error = { detail, traceId: traceId ?? '' };
   const kind = reader.char();
   if (kind === 'j') record.body = { json: JSON.parse(reader.string()) };
   else if (kind === 't') record.body = { text: reader.string() };

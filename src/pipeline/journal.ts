@@ -37,6 +37,7 @@ export function recordRequest(c: Context<AppEnv>, journal: RequestJournal, outco
     durationMs: Math.round((performance.now() - outcome.started) * 100) / 100,
     fault: outcome.fault,
   };
+  if (outcome.status >= 400) record.error = c.get('error');
   // The body is journaled when it has arrived, never awaited: a client that stalls part-way
   // through its body must still get the answer (a 401, a fault) that needs none of it.
   if (outcome.dropped || request.method === 'GET' || request.method === 'HEAD') {

@@ -81,8 +81,17 @@ export class MockRuntime {
     return (this.loadedScenarios ??= MockRuntime.loadScenarios(this.options));
   }
 
+  /**
+   * Reads the scenario files again (hot reload): the new set replaces the old only when every file
+   * is valid; otherwise the old set stays and the error (naming the file and field) is thrown.
+   */
+  reloadScenarios(): ReadonlyMap<string, Scenario> {
+    this.loadedScenarios = MockRuntime.loadScenarios(this.options);
+    return this.loadedScenarios;
+  }
+
   /** Reads and validates every scenario file; throws naming the file and field of a bad one. */
-  static loadScenarios(options: MockOptions): Map<string, Scenario> {
+  static loadScenarios(options: Pick<MockOptions, 'scenariosDir'>): Map<string, Scenario> {
     return loadScenarios(options.scenariosDir ?? SCENARIOS_DIR, allOperationIds(), options.scenariosDir !== undefined);
   }
 

@@ -5,6 +5,8 @@ import type { Snapshot } from '../store/types.js';
 export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogSink = (line: string) => void;
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** How a mock is started: its data, identities, behaviour and logging. */
 export interface MockOptions {
@@ -22,8 +24,10 @@ export interface MockOptions {
   entropy?: Entropy;
   /** Request log level; silent unless asked for (the CLI defaults to info). */
   logLevel?: LogLevel;
-  /** Where log lines go (default stdout). */
+  /** Where log lines go (default stdout, buffered). */
   logSink?: LogSink;
+  /** `pretty` (one readable line per request) or `json` lines; default pretty on a terminal, json elsewhere and with a logSink. */
+  logFormat?: LogFormat;
   /** Origins besides loopback ones a browser may use the mock from; `['*']` allows any (unsafe). */
   corsOrigins?: string[];
   /** Host names besides loopback ones (and the bound address, the public base URL's) a browser may reach the mock under. */

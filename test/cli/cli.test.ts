@@ -1,34 +1,96 @@
 /** Black-box tests of the command line, run as a user would (through tsx, no build needed). */
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 const run = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 });
 
-/** Starts the CLI and resolves with its first stdout line (the startup line) and the process. */
+/** Starts the CLI and resolves with its first stdout line (the startup line) and the process; `output()` is all it wrote so far. */
 function start(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, ...env } });
+  let out = '';
   const firstLine = new Promise<string>((resolve, reject) => {
-    let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
       if (out.includes('\n')) resolve(out.split('\n')[0]);
     });
     child.once('exit', (code) => reject(new Error(`exited ${code} before its startup line`)));
   });
-  return { child, firstLine };
+  return { child, firstLine, output: () => out };
+}
+
+/** Polls until the condition holds (10 s at most). */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('the condition did not hold within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 describe('CLI', () => {
-  it('prints help and version', () => {
+  it('prints help (options aligned, examples, the scenarios) and version', () => {
     const help = run(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--seed-count');
     expect(help.stdout).toContain('[DATA_FILE]');
+    expect(help.stdout).toMatch(/Examples:\n  qlik-oauth-clients-mock /);
+    expect(help.stdout).toMatch(/Scenarios[^\n]*:\n(?:  .*\n)*  secret-limit-reached +One web client/);
+    // Every option's description starts in the same column.
+    const options = help.stdout.split('Options')[1].split('\n\n')[0].split('\n').filter((l) => l.startsWith('  --'));
+    expect(new Set(options.map((l) => l.search(/\S/, ) && l.indexOf('  ', 4) + l.slice(l.indexOf('  ', 4)).search(/\S/))).size).toBe(1);
     const version = run(['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('logs one JSON line per request when not on a terminal, pretty lines with --log-format pretty, and says goodbye on SIGTERM', async () => {
+    for (const format of ['json', 'pretty']) {
+      const { child, firstLine, output } = start(['--port', '0', '--host', '127.0.0.1', '--log-format', format]);
+      const banner = await firstLine;
+      const url = /listening on (http:\/\/[^\s"]+)/.exec(banner)![1];
+      await fetch(`${url}/api/v1/oauth-clients/nope`, { headers: { authorization: 'Bearer secret-token-123' } });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const out = output();
+      const lines = out.trim().split('\n');
+      expect(out).not.toContain('secret-token-123');
+      if (format === 'json') {
+        expect(JSON.parse(banner)).toMatchObject({ level: 'info', urls: { api: `${url}/api/v1/oauth-clients`, dashboard: `${url}/__mock/ui` } });
+        const request = lines.map((l) => JSON.parse(l)).find((l) => l.status === 404);
+        expect(request).toMatchObject({ msg: 'GET /api/v1/oauth-clients/nope 404', level: 'warn', operationId: 'readOAuthClient', detail: 'OAuth client "nope" was not found.', traceId: expect.any(String) });
+        expect(JSON.parse(lines.at(-1)!)).toMatchObject({ msg: 'stopped (SIGTERM); bye' });
+      } else {
+        expect(banner).toMatch(/^qlik-oauth-clients-mock \S+ listening on http/);
+        expect(out).toMatch(/\n  dashboard +http:\/\/127\.0\.0\.1:\d+\/__mock\/ui\n/);
+        expect(out).toMatch(/\d\d:\d\d:\d\d\.\d{3} GET \/api\/v1\/oauth-clients\/nope 404 [\d.]+ms readOAuthClient — OAuth client "nope" was not found\. \(traceId [0-9a-f]{32}\)/);
+        expect(lines.at(-1)).toBe('stopped (SIGTERM); bye');
+      }
+    }
+  });
+
+  it('--watch reloads changed scenario files; a bad change is refused with one line naming the file and field, the last good set kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oauth-mock-watch-'));
+    writeFileSync(join(dir, 'one.json'), JSON.stringify({ description: 'first' }));
+    const { child, firstLine, output } = start(['--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--scenarios-dir', dir, '--watch']);
+    try {
+      const url = /listening on (http:\/\/[^\s"]+)/.exec(await firstLine)![1];
+      const names = async () => ((await (await fetch(`${url}/__mock/scenarios`)).json()) as { scenarios: { name: string }[] }).scenarios.map((s) => s.name);
+      expect(await names()).toEqual(['one']);
+      writeFileSync(join(dir, 'two.json'), JSON.stringify({ description: 'second', faults: [{ status: 503, times: 1 }] }));
+      await until(async () => (await names()).includes('two'));
+      writeFileSync(join(dir, 'two.json'), JSON.stringify({ description: 'second', faults: [{ status: 700 }] }));
+      await until(async () => /two\.json\) is invalid: scenario\.faults\[0\]\.status must be <= 599\..*previous scenarios stay in force/.test(output()));
+      expect(await names()).toEqual(['one', 'two']);
+      expect((await fetch(`${url}/__mock/scenarios/two`, { method: 'POST' })).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it.each([

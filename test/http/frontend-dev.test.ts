@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { formatLine } from '../../src/http/logging.js';
 import { createApp, MockRuntime, startMock } from '../../src/index.js';
 import { API, OWNER } from '../support/api.js';
 
@@ -140,17 +141,40 @@ describe('the official SDK probe', () => {
 });
 
 describe('request logs', () => {
-  it('writes one JSON line per request with method, path, status, duration, and never the token', async () => {
+  it('writes one JSON line per request with a msg, method, path with query, status, duration, and for errors the detail and traceId; never the token', async () => {
     const lines: string[] = [];
     const app = createApp({ logLevel: 'info', logSink: (line) => lines.push(line) });
     await app.request(`${API}?limit=1`, { headers: { authorization: 'Bearer super-secret-token' } });
-    await app.request(`${API}/nope`, { headers: { authorization: 'Bearer super-secret-token' } });
+    const notFound = await (await app.request(`${API}/nope`, { headers: { authorization: 'Bearer super-secret-token', 'x-mock-session': 'w1' } })).json();
     expect(lines).toHaveLength(2);
     const [first, second] = lines.map((l) => JSON.parse(l));
-    expect(first).toMatchObject({ method: 'GET', path: API, status: 200, operationId: 'readAllOAuthClientsQCC', level: 'info' });
+    expect(first).toMatchObject({ msg: `GET ${API}?limit=1 200`, method: 'GET', path: `${API}?limit=1`, status: 200, operationId: 'readAllOAuthClientsQCC', level: 'info' });
+    expect(first.time).toMatch(/Z$/);
     expect(typeof first.durationMs).toBe('number');
-    expect(second).toMatchObject({ status: 404, operationId: 'readOAuthClientQCC', level: 'warn' });
+    expect(first.detail).toBeUndefined();
+    expect(second).toMatchObject({ status: 404, operationId: 'readOAuthClientQCC', level: 'warn', session: 'w1', detail: 'OAuth client "nope" was not found.', traceId: notFound.traceId });
     expect(lines.join('\n')).not.toContain('super-secret-token');
+  });
+
+  it('in the pretty format: one readable line a person takes in at a glance, coloured on a terminal', async () => {
+    const lines: string[] = [];
+    const app = createApp({ logLevel: 'info', logFormat: 'pretty', logSink: (line) => lines.push(line) });
+    await app.request(`${API}?limit=1`, { headers: { authorization: 'Bearer t' } });
+    await app.request(API, { headers: { authorization: 'Bearer t', prefer: 'code=503' } });
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} GET \/api\/core\/oauth-clients\?limit=1 200 [\d.]+ms readAllOAuthClientsQCC$/);
+    expect(lines[1]).toMatch(/ 503 [\d.]+ms readAllOAuthClientsQCC fault=prefer — The service is temporarily unavailable; try again later\. \(traceId [0-9a-f]{32}\)$/);
+    // A logSink gets no colour codes; a terminal does.
+    expect(lines.join('')).not.toContain('\x1b[');
+    expect(formatLine({ time: '2025-01-01T10:00:00.000Z', level: 'warn', msg: '', method: 'GET', path: '/x', status: 404, durationMs: 1 }, 'pretty', true)).toContain('\x1b[33m404');
+  });
+
+  it('the journal keeps the error detail of each 4xx and 5xx too', async () => {
+    const app = createApp();
+    await app.request(`${API}/nope`, { headers: { authorization: 'Bearer t' } });
+    await app.request(API, { headers: { authorization: 'Bearer t' } });
+    const { requests } = (await (await app.request('/__mock/requests')).json()) as { requests: { status: number; error?: unknown }[] };
+    expect(requests[0]).toMatchObject({ status: 404, error: { detail: 'OAuth client "nope" was not found.', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) } });
+    expect(requests[1].error).toBeUndefined();
   });
 
   it('at warn logs only 4xx and 5xx answers, at error only 5xx', async () => {

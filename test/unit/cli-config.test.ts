@@ -12,6 +12,9 @@ describe('CLI configuration', () => {
       fakerSeed: undefined,
       publicBaseUrl: undefined,
       logLevel: 'info',
+      logFormat: undefined,
+      scenariosDir: undefined,
+      watch: false,
       corsOrigins: undefined,
       allowedHosts: undefined,
       rateLimits: false,
@@ -42,6 +45,7 @@ describe('CLI configuration', () => {
     [['--max-sessions', '0'], /--max-sessions/],
     [['--session-ttl', '5 minutes'], /--session-ttl/],
     [['--session-ttl', '0s'], /--session-ttl/],
+    [['--log-format', 'xml'], /--log-format/],
   ])('refuses %j with a UsageError naming it', (argv, pattern) => {
     expect(() => parseConfig(argv, {})).toThrow(UsageError);
     expect(() => parseConfig(argv, {})).toThrow(pattern);

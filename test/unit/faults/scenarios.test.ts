@@ -1,8 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { loadScenarios, ScenarioError, SCENARIOS_DIR } from '../../../src/faults/scenarios.js';
+import { withFormats } from '../../../src/contract/ajv.js';
+import { loadScenarios, ScenarioError, SCENARIOS_DIR, scenarioJsonSchema } from '../../../src/faults/scenarios.js';
 
 const OPS = ['readAllOAuthClientsQCC', 'createOAuthClientQCC'];
 const dirWith = (files: Record<string, unknown>): string => {
@@ -84,5 +87,34 @@ describe('loadScenarios', () => {
   it('treats a missing folder as empty unless it was asked for', () => {
     expect(loadScenarios('/nonexistent/scenarios', OPS).size).toBe(0);
     expect(() => loadScenarios('/nonexistent/scenarios', OPS, true)).toThrow(/does not exist/);
+  });
+});
+
+describe('scenarios/scenario.schema.json, the schema for editors', () => {
+  const file = new URL('../../../scenarios/scenario.schema.json', import.meta.url);
+  const folder = new URL('../../../scenarios/', import.meta.url);
+
+  it('is the schema the mock composes from its own (regenerate with UPDATE_SCHEMA=1 npx vitest run test/unit/faults/scenarios.test.ts)', () => {
+    const expected = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+    if (process.env.UPDATE_SCHEMA) writeFileSync(file, expected);
+    expect(readFileSync(file, 'utf8')).toBe(expected);
+  });
+
+  it('validates every bundled scenario, each of which names it in $schema, and catches a bad one', () => {
+    const validate = withFormats(new Ajv({ strict: false, allErrors: true })).compile(JSON.parse(readFileSync(file, 'utf8')));
+    const names = readdirSync(folder).filter((f) => f.endsWith('.json') && f !== 'scenario.schema.json');
+    expect(names.length).toBeGreaterThanOrEqual(9);
+    for (const name of names) {
+      const scenario = JSON.parse(readFileSync(new URL(name, folder), 'utf8'));
+      expect(scenario.$schema, name).toBe('./scenario.schema.json');
+      expect(validate(scenario), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+    expect(validate({ description: 'x', faults: [{ status: 700 }] })).toBe(false);
+    expect(validate({ description: 'x', data: { faker: { count: 0 } } })).toBe(false);
+    expect(validate({ description: 'x', rateLimits: 'on' })).toBe(false);
+  });
+
+  it('is not itself read as a scenario', () => {
+    expect(loadScenarios(fileURLToPath(folder), ['readAllOAuthClientsQCC', 'readAllOAuthClients']).has('scenario.schema')).toBe(false);
   });
 });

@@ -1,11 +1,18 @@
-import { Ajv, type AnySchema, type Options, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, AnySchema, Options, ValidateFunction } from 'ajv';
 
-// ajv-formats is CommonJS; under NodeNext its function arrives as the default of the namespace.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: unknown) => void;
+/**
+ * ajv and ajv-formats are loaded the first time a schema is compiled, not when the package is
+ * imported: they were most of its import time, and a mock that is never sent a body, a fault
+ * rule or a scenario never needs them. Both are CommonJS.
+ */
+const load = createRequire(import.meta.url);
+let ajvClass: typeof Ajv | undefined;
+let addFormats: ((ajv: unknown) => void) | undefined;
 
 /** Adds the standard formats (date-time, uri, …) to any ajv flavour (draft-07, 2019-09). */
 export function withFormats<T>(ajv: T): T {
+  addFormats ??= load('ajv-formats') as (ajv: unknown) => void;
   addFormats(ajv);
   return ajv;
 }
@@ -15,7 +22,10 @@ export function withFormats<T>(ajv: T): T {
  * they are not checked against the meta-schema on every start (compiling the meta-schema cost
  * ~23 ms per instance); test/unit/contract/schemas.test.ts checks each of them once.
  */
-export const newAjv = (options: Options): Ajv => withFormats(new Ajv({ validateSchema: false, ...options }));
+export const newAjv = (options: Options): Ajv => {
+  ajvClass ??= (load('ajv') as { Ajv: typeof Ajv }).Ajv;
+  return withFormats(new ajvClass({ validateSchema: false, ...options }));
+};
 
 /** What compiling the contract's own schemas takes: its annotation keywords, and no strict types (it puts maxItems/uniqueItems on string items). */
 export const CONTRACT_SCHEMA_OPTIONS = {

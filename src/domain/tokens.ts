@@ -1,5 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { decodeProtectedHeader, errors, importJWK, jwtVerify, type CryptoKey, type JWSHeaderParameters, type JWTPayload } from 'jose';
+import type { CryptoKey, JWSHeaderParameters, JWTPayload } from 'jose';
+
+type Jose = typeof import('jose');
+/** jose is loaded by the first assertion: a mock whose clients use secrets (most) never needs it. */
+let jose: Promise<Jose> | undefined;
+const loadJose = (): Promise<Jose> => (jose ??= import('jose'));
 import { invalid, unauthenticated } from './errors.js';
 import type { Entropy } from './ids.js';
 import type { GrantType, Identity, Jwk, StoredClient } from './types.js';
@@ -172,9 +177,10 @@ function checkSecret(client: StoredClient, secret: string): void {
 /** A private-key JWT (RFC 7523) as FACTS.md describes it, verified by jose; every failure is a 401 saying what. */
 async function checkAssertion(client: StoredClient, assertion: string, ctx: TokenContext): Promise<void> {
   if (!(client.allowedAuthMethods ?? []).includes('private_key_jwt')) throw unauthenticated('The client does not authenticate with a private-key JWT (see its allowedAuthMethods).');
-  const header = assertionHeader(assertion);
+  const lib = await loadJose();
+  const header = assertionHeader(lib, assertion);
   const jwk = assertionKey(client, header);
-  const claims = await verifiedClaims(assertion, header, jwk, client.clientId, ctx);
+  const claims = await verifiedClaims(lib, assertion, header, jwk, client.clientId, ctx);
   // What FACTS.md asks beyond jose: a UUID jti, a life of at most 5 minutes, one use.
   if (typeof claims.jti !== 'string' || !UUID.test(claims.jti)) throw unauthenticated('The client assertion\'s "jti" must be a UUID.');
   const { iat, exp } = claims as { iat: number; exp: number }; // required, and numbers: jose checked
@@ -188,7 +194,7 @@ async function checkAssertion(client: StoredClient, assertion: string, ctx: Toke
 }
 
 /** The header, read unverified to find the key (jose verifies it with the rest). */
-function assertionHeader(assertion: string): JWSHeaderParameters {
+function assertionHeader({ decodeProtectedHeader }: Jose, assertion: string): JWSHeaderParameters {
   // jose checks the compact form again; checked first here so that "abc" is not called a bad header.
   if (assertion.split('.').length !== 3) throw unauthenticated(NOT_A_JWT);
   try {
@@ -210,7 +216,8 @@ function assertionKey(client: StoredClient, header: JWSHeaderParameters): Jwk {
 }
 
 /** jose's verification: compact form, "crit", algorithm, signature, iss, sub, aud and times (60 s of skew). */
-async function verifiedClaims(assertion: string, header: JWSHeaderParameters, jwk: Jwk, clientId: string, ctx: TokenContext): Promise<JWTPayload> {
+async function verifiedClaims(lib: Jose, assertion: string, header: JWSHeaderParameters, jwk: Jwk, clientId: string, ctx: TokenContext): Promise<JWTPayload> {
+  const { importJWK, jwtVerify } = lib;
   let key: CryptoKey | Uint8Array;
   try {
     key = await importJWK({ ...jwk }, jwk.alg);
@@ -232,7 +239,7 @@ async function verifiedClaims(assertion: string, header: JWSHeaderParameters, jw
     });
     return payload;
   } catch (error) {
-    throw refusal(error, assertion, header, jwk, ctx.audience);
+    throw refusal(lib.errors, error, assertion, header, jwk, ctx.audience);
   }
 }
 
@@ -245,7 +252,7 @@ const EXP_TOO_LATE = `The client assertion's "exp" is more than ${MAX_ASSERTION_
 const signatureFails = (jwk: Jwk) => `The client assertion's signature does not verify with the public key "${jwk.kid}".`;
 
 /** The sentence the API gives for jose's reason to refuse an assertion; an error that is no refusal is thrown as it is. */
-function refusal(error: unknown, assertion: string, header: JWSHeaderParameters, jwk: Jwk, audience: string): unknown {
+function refusal(errors: Jose['errors'], error: unknown, assertion: string, header: JWSHeaderParameters, jwk: Jwk, audience: string): unknown {
   if (error instanceof errors.JWSSignatureVerificationFailed) return unauthenticated(signatureFails(jwk));
   // An iat older than 5 minutes (maxTokenAge) with an exp still good is an exp more than 5 minutes after it.
   if (error instanceof errors.JWTExpired) return unauthenticated(error.claim === 'iat' ? EXP_TOO_LATE : 'The client assertion has expired ("exp").');
@@ -263,7 +270,7 @@ function refusal(error: unknown, assertion: string, header: JWSHeaderParameters,
   return error;
 }
 
-function claimRefusal(error: InstanceType<typeof errors.JWTClaimValidationFailed>, audience: string): string {
+function claimRefusal(error: InstanceType<Jose['errors']['JWTClaimValidationFailed']>, audience: string): string {
   const checked = error.reason === 'check_failed';
   switch (error.claim) {
     case 'iss':

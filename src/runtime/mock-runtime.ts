@@ -7,7 +7,6 @@ import type { IdentityConfig } from '../domain/identities.js';
 import { systemEntropy, type Entropy } from '../domain/ids.js';
 import type { StoredClient } from '../domain/types.js';
 import { loadScenarios, SCENARIOS_DIR, type Scenario } from '../faults/scenarios.js';
-import { LowdbStore } from '../store/lowdb.js';
 import { MemoryStore } from '../store/memory.js';
 import type { ClientStore, Snapshot } from '../store/types.js';
 import type { MockOptions } from './options.js';
@@ -134,6 +133,8 @@ export class MockRuntime {
   /** A mock on a lowdb JSON file; a new file is created with the seed data (an existing file keeps its data). */
   static async onFile(file: string, options: MockOptions = {}): Promise<MockRuntime> {
     const scenarios = MockRuntime.scenariosAtStart(options);
+    // lowdb is loaded only by mocks that persist.
+    const { LowdbStore } = await import('../store/lowdb.js');
     return new MockRuntime(await LowdbStore.open(file, () => MockRuntime.seedData(options, scenarios)), options, scenarios);
   }
 

@@ -9,6 +9,14 @@ import { authenticate } from './auth.js';
 import { ConnectionReset, faultStep, faultStepNeeded, type FaultStepResult } from './faults.js';
 import { recordRequest } from './journal.js';
 
+const resolvers = new WeakMap<readonly OperationDescriptor[], OperationResolver<OperationDescriptor>>();
+/** The same operations resolve the same way: one resolver per set, however many mocks a process starts. */
+function resolverOf(operations: readonly OperationDescriptor[]): OperationResolver<OperationDescriptor> {
+  let resolver = resolvers.get(operations);
+  if (!resolver) resolvers.set(operations, (resolver = new OperationResolver(operations)));
+  return resolver;
+}
+
 export interface PipelineDeps {
   operations: readonly OperationDescriptor[];
   /** Each operation's request validators, by the contract that declares it. */
@@ -24,7 +32,7 @@ export interface PipelineDeps {
  * with its final status, errors and faults included. Each step reads the operation's descriptor.
  */
 export function apiPipeline({ operations, validators, world, publicBaseUrl }: PipelineDeps) {
-  const resolver = new OperationResolver(operations);
+  const resolver = resolverOf(operations);
   return async (c: Context<AppEnv>): Promise<Response> => {
     const at = Date.now();
     const started = performance.now();

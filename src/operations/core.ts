@@ -4,7 +4,7 @@ import { coreViewJson, coreView } from '../domain/views.js';
 import type { FilterAttribute } from '../query/filter.js';
 import type { SortKey } from '../query/sort.js';
 import { caller, type OperationDescriptor, type OperationCall } from './descriptor.js';
-import { confirmDelete, JSON_TYPE, listRequest, patchBody, validBody } from './shared.js';
+import { confirmDelete, JSON_TYPE, listAnswer, patchBody, validBody } from './shared.js';
 
 /** Core's filter attributes: the document's three, and `createdByType` of the newer revision (docs/FACTS.md). */
 export const CORE_FILTER_ATTRIBUTES: readonly FilterAttribute[] = ['clientId', 'clientName', 'appType', 'createdByType'];
@@ -14,11 +14,11 @@ type Handler = (call: OperationCall) => Response | Promise<Response>;
 
 /** The organization-level API (`/api/core/oauth-clients`): its owner manages its tenant's clients. */
 const HANDLERS: Record<string, Handler> = {
-  readAllOAuthClientsQCC: (call) => {
-    const list = listRequest(call, { filterAttributes: CORE_FILTER_ATTRIBUTES, sortKeys: CORE_SORT_KEYS });
-    const result = call.deps.service.list(caller(call), list.query);
-    return list.answer(result, result.items.map(coreViewJson));
-  },
+  readAllOAuthClientsQCC: (call) =>
+    listAnswer(call, { filterAttributes: CORE_FILTER_ATTRIBUTES, sortKeys: CORE_SORT_KEYS }, (query) => {
+      const result = call.deps.service.list(caller(call), query);
+      return { result, items: result.items.map(coreViewJson) };
+    }),
 
   createOAuthClientQCC: async (call) => {
     const { c, deps } = call;

@@ -4,7 +4,8 @@ import { readJsonBody } from '../http/body.js';
 import { ApiError } from '../http/errors.js';
 import { listLink, requestOrigin } from '../http/links.js';
 import type { ListQuery, ListResult } from '../service/oauth-clients.js';
-import type { OperationCall } from './descriptor.js';
+import { caller, type OperationCall } from './descriptor.js';
+import { PageCache } from './page-cache.js';
 import { parseListQuery, type ListParameters } from './list-query.js';
 
 /** The header c.json sets, for bodies serialized here. */
@@ -27,20 +28,32 @@ export async function patchBody(c: Context, validators: ContractValidators, oper
   return body;
 }
 
-/** The list's query, parsed as its document allows, and a way to write its answer. */
-export function listRequest({ c, deps }: OperationCall, allowed: ListParameters) {
-  const url = new URL(c.req.url);
-  const query = parseListQuery(url.searchParams, allowed);
-  return {
-    query,
-    /** `{"data":[…],"links":{…},"totalResults"?}` from each item's cached JSON; links are absolute (docs/FACTS.md). */
-    answer(result: ListResult, items: string[], withTotal = true): Response {
-      const links = listLinks(url, query, result, requestOrigin(c.req.raw, deps.publicBaseUrl, url));
-      let body = `{"data":[${items.join(',')}],"links":${JSON.stringify(links)}`;
-      if (withTotal && result.total !== undefined) body += `,"totalResults":${result.total}`;
-      return c.body(`${body}}`, 200, JSON_TYPE);
-    },
-  };
+const pages = new PageCache();
+const encoder = new TextEncoder();
+
+/**
+ * A list operation: its answer from the page cache when nothing it depends on changed, else
+ * `build` with the query parsed as its document allows. The answer depends on the operation, the
+ * caller's tenant and role, the URL and the headers that make the links' origin.
+ */
+export function listAnswer(call: OperationCall, allowed: ListParameters, build: (query: ListQuery) => { result: ListResult; items: string[]; withTotal?: boolean }): Response {
+  const { c, deps } = call;
+  const identity = caller(call);
+  const store = deps.service.store;
+  const key = `${c.get('operationId')}\u0000${identity.tenantId}\u0000${identity.admin}\u0000${c.req.url}\u0000${c.req.header('x-forwarded-proto')}\u0000${c.req.header('x-forwarded-host')}`;
+  let page = pages.get(store, key);
+  if (!page) {
+    const url = new URL(c.req.url);
+    const query = parseListQuery(url.searchParams, allowed);
+    const { result, items, withTotal = true } = build(query);
+    const links = listLinks(url, query, result, requestOrigin(c.req.raw, deps.publicBaseUrl, url));
+    // `{"data":[…],"links":{…},"totalResults"?}` from each item's cached JSON; links are absolute (docs/FACTS.md).
+    let body = `{"data":[${items.join(',')}],"links":${JSON.stringify(links)}`;
+    if (withTotal && result.total !== undefined) body += `,"totalResults":${result.total}`;
+    page = encoder.encode(`${body}}`);
+    pages.set(store, key, page);
+  }
+  return c.body(page, 200, JSON_TYPE);
 }
 
 function listLinks(url: URL, query: ListQuery, result: ListResult, origin: string): Record<string, { href: string }> {

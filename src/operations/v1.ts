@@ -6,7 +6,7 @@ import type { SortKey } from '../query/sort.js';
 import type { OAuthClientsService, Visibility } from '../service/oauth-clients.js';
 import { caller, type Access, type OperationCall, type OperationDescriptor } from './descriptor.js';
 import { missing } from './core.js';
-import { confirmDelete, JSON_TYPE, listRequest, patchBody, validBody } from './shared.js';
+import { confirmDelete, JSON_TYPE, listAnswer, patchBody, validBody } from './shared.js';
 
 export const V1_FILTER_ATTRIBUTES: readonly FilterAttribute[] = ['clientId', 'clientName', 'appType', 'tenantId', 'createdByType'];
 export const V1_SORT_KEYS: readonly SortKey[] = ['clientId', 'clientName', 'appType', 'tenantId', 'createdAt', 'updatedAt'];
@@ -33,11 +33,13 @@ function adminListItemJson(service: OAuthClientsService, identity: Identity, cli
 const HANDLERS: Record<string, Handler> = {
   readAllOAuthClients: (call) => {
     const identity = caller(call);
-    const list = listRequest(call, { filterAttributes: V1_FILTER_ATTRIBUTES, sortKeys: V1_SORT_KEYS });
     const { service } = call.deps;
-    const result = service.list(identity, list.query, visibility(identity));
-    if (!identity.admin) return list.answer(result, result.items.map(memberReadJson), false);
-    return list.answer(result, result.items.map((client) => adminListItemJson(service, identity, client)));
+    return listAnswer(call, { filterAttributes: V1_FILTER_ATTRIBUTES, sortKeys: V1_SORT_KEYS }, (query) => {
+      const result = service.list(identity, query, visibility(identity));
+      // The non-admin list has no totalResults (docs/FACTS-v1.md).
+      if (!identity.admin) return { result, items: result.items.map(memberReadJson), withTotal: false };
+      return { result, items: result.items.map((client) => adminListItemJson(service, identity, client)) };
+    });
   },
 
   createOAuthClient: async (call) => {

@@ -57,8 +57,8 @@ export class MemoryStore implements ClientStore {
   private published = new Map<string, StoredClient[]>();
   /** Connection configs by client id, then tenant id. */
   private configs = new Map<string, Map<string, StoredConnectionConfig>>();
-  /** Bumped by every change: what a cached view over several tenants is valid for. */
-  private version = 0;
+  /** Bumped by every change: what a cached view or answer is valid for. */
+  private changes = 0;
   private readonly visible = new Map<string, { version: number; index: SortedIndex<StoredClient> }>();
 
   constructor(initial?: Snapshot) {
@@ -85,11 +85,11 @@ export class MemoryStore implements ClientStore {
     if (others.length === 0) return own;
     const cacheKey = `${tenantId}\u0000${key}`;
     const cached = this.visible.get(cacheKey);
-    if (cached && cached.version === this.version) return cached.index;
+    if (cached && cached.version === this.changes) return cached.index;
     // Two tenants may hold the same id: such a published client stays out of the merged view.
     const index = newIndex(key);
     index.rebuild([...others.filter((c) => !own.has(c.clientId)), ...own]);
-    this.visible.set(cacheKey, { version: this.version, index });
+    this.visible.set(cacheKey, { version: this.changes, index });
     return index;
   }
 
@@ -195,7 +195,11 @@ export class MemoryStore implements ClientStore {
 
   /** Called after every change; persistent subclasses also mark themselves dirty. */
   protected changed(): void {
-    this.version++;
+    this.changes++;
+  }
+
+  get version(): number {
+    return this.changes;
   }
 
   flush(): Promise<void> {

@@ -19,6 +19,8 @@ export interface ClientStore {
   readonly kind: 'memory' | 'file';
   /** Where the data lives, for the startup line: `memory` or the file path. */
   readonly location: string;
+  /** Changes with every change of the data: what a cached answer is valid for. */
+  readonly version: number;
   get(tenantId: string, clientId: string): StoredClient | undefined;
   /** A published client of another tenant than `tenantId`, by id. */
   getPublished(tenantId: string, clientId: string): StoredClient | undefined;

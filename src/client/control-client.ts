@@ -59,6 +59,8 @@ export class ControlClient {
     const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
     return (await this.call<{ requests: JournalEntry[] }>('GET', `/requests${query.size ? `?${query}` : ''}`)).requests;
   };
+  /** One journal entry by id (404 when the journal no longer holds it). */
+  request = (id: number) => this.call<JournalEntry>('GET', `/requests/${id}`);
   clearRequests = () => this.call<void>('DELETE', '/requests');
 
   /** The default session and every named one. */

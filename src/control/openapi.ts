@@ -103,6 +103,10 @@ export const controlOpenApi = {
       },
       delete: { operationId: 'clearRequests', summary: 'Empty the journal', responses: { 204: noContent } },
     },
+    '/__mock/requests/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+      get: { operationId: 'getRequest', summary: 'One journal entry, by its id', responses: { 200: json(ref('JournalEntry'), 'The entry.'), 404: error('No such entry (never recorded, dropped or cleared).') } },
+    },
     '/__mock/sessions': {
       get: {
         operationId: 'listSessions',
@@ -212,10 +216,11 @@ export const controlOpenApi = {
       },
       JournalEntry: {
         type: 'object',
-        required: ['id', 'time', 'method', 'path', 'query', 'operationId', 'headers', 'status', 'durationMs'],
+        required: ['id', 'time', 'session', 'method', 'path', 'query', 'operationId', 'headers', 'status', 'durationMs'],
         properties: {
           id: { type: 'integer' },
           time: { type: 'string', format: 'date-time' },
+          session: { type: 'string', description: 'The session the request acted on: "default" without x-mock-session' },
           method: { type: 'string' },
           path: { type: 'string' },
           query: { type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
@@ -226,6 +231,7 @@ export const controlOpenApi = {
           status: { type: 'integer', description: '0: the connection was dropped' },
           durationMs: { type: 'number' },
           fault: { type: 'string', description: 'The fault rule id, "prefer" or "rate-limit" that shaped the answer' },
+          error: { type: 'string', description: "The detail of the error answered (absent for a success, or a fault rule's own body)" },
         },
       },
       ProviderStateRequest: {

@@ -100,6 +100,12 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
   });
 
   control.get('/requests', (c) => c.json({ requests: world(c).journal.list(journalFilter(c)) }));
+  control.get('/requests/:id', (c) => {
+    const id = c.req.param('id');
+    const entry = /^[1-9]\d{0,15}$/.test(id) ? world(c).journal.get(Number(id)) : undefined;
+    if (!entry) throw new ApiError(404, `The journal holds no request with the id "${id}" (it keeps the last ${world(c).journal.limit}).`);
+    return c.json(entry);
+  });
   control.delete('/requests', (c) => {
     world(c).journal.clear();
     return c.body(null, 204);

@@ -11,5 +11,7 @@ export type AppEnv = {
     operationId?: string;
     /** The id of the fault rule (or `prefer`, `rate-limit`) that answered the request, if any. */
     fault?: string;
+    /** The detail of the error the request was answered with, for the journal. */
+    errorDetail?: string;
   };
 };

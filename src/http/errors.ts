@@ -5,6 +5,7 @@ import { DomainError, type DomainErrorKind } from '../domain/errors.js';
 import { QueryError } from '../query/errors.js';
 import { SessionExistsError, SessionLimitError, SessionNameError } from '../runtime/sessions.js';
 import { DataFileError } from '../store/errors.js';
+import type { AppEnv } from './env.js';
 
 const TRACE_PREFIX = randomBytes(8).toString('hex');
 let traceCounter = 0;
@@ -56,9 +57,15 @@ export function describeError(error: unknown): { status: number; detail: string;
   return { status: 500, detail: 'The mock failed unexpectedly; this is a bug in the mock.', headers: {} };
 }
 
+/** An answer in the error shape; its detail is kept for the journal. */
+export function errorJson(c: Context<AppEnv>, status: number, detail: string, headers?: Record<string, string>): Response {
+  c.set('errorDetail', detail);
+  return c.json(errorBody(status, detail), status as 400, headers);
+}
+
 /** Every failure leaves in the API's error shape; nothing ever answers with a stack trace. */
-export function errorResponse(c: Context, error: unknown): Response {
+export function errorResponse(c: Context<AppEnv>, error: unknown): Response {
   const { status, detail, headers } = describeError(error);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  return c.json(errorBody(status, detail), status as 400);
+  return errorJson(c, status, detail);
 }

@@ -1,5 +1,5 @@
 import { ByteRing } from './byte-ring.js';
-import { decodeRecord, encodeRecord, type StoredRecord } from './record-codec.js';
+import { decodeRecord, encodeRecord, recordId, type StoredRecord } from './record-codec.js';
 import { redactHeader } from './redaction.js';
 
 /** How many requests the journal keeps by default (the oldest are dropped). */
@@ -29,12 +29,16 @@ export interface JournalRecord {
   durationMs: number;
   /** What forced the answer: a fault rule id, `prefer` or `rate-limit`. */
   fault?: string;
+  /** The `detail` of the error the mock answered with (absent for successes and a rule's own body). */
+  error?: string;
 }
 
 /** A journal entry as served by GET /__mock/requests. */
 export interface JournalEntry {
   id: number;
   time: string;
+  /** The session the request acted on (`default` without `x-mock-session`). */
+  session: string;
   method: string;
   path: string;
   query: Record<string, string | string[]>;
@@ -45,6 +49,7 @@ export interface JournalEntry {
   status: number;
   durationMs: number;
   fault?: string;
+  error?: string;
 }
 
 export interface JournalFilter {
@@ -69,6 +74,8 @@ export class RequestJournal {
   constructor(
     readonly limit = DEFAULT_JOURNAL_LIMIT,
     maxBytes = JOURNAL_MAX_BYTES,
+    /** Named on every entry, so an entry read on its own still says where it happened. */
+    readonly session = 'default',
   ) {
     this.ring = new ByteRing(limit, maxBytes);
   }
@@ -106,7 +113,19 @@ export class RequestJournal {
         (filter.status === undefined || r.status === filter.status),
     );
     if (filter.limit !== undefined) records = records.slice(Math.max(0, records.length - filter.limit));
-    return records.map(format);
+    return records.map((r) => format(r, this.session));
+  }
+
+  /** One entry by id; undefined when it was never recorded or has been dropped or cleared. */
+  get(id: number): JournalEntry | undefined {
+    const pending = this.pending.get(id);
+    if (pending) return format({ ...pending, id }, this.session);
+    // The ring holds at most `limit` records, newest last: a reverse scan finds recent ids first.
+    const records = this.ring.toArray();
+    for (let i = records.length - 1; i >= 0; i--) {
+      if (recordId(records[i]) === id) return format(decodeRecord(records[i]), this.session);
+    }
+    return undefined;
   }
 
   clear(): void {
@@ -115,7 +134,7 @@ export class RequestJournal {
   }
 }
 
-function format(record: StoredRecord): JournalEntry {
+function format(record: StoredRecord, session: string): JournalEntry {
   // Null-prototype objects: a header or parameter named __proto__ stays a plain key.
   // Headers lower-cases the names and joins repeated ones, as a server reading them would.
   const received = new Headers();
@@ -130,6 +149,7 @@ function format(record: StoredRecord): JournalEntry {
   const entry = {
     id: record.id,
     time: new Date(record.at).toISOString(),
+    session,
     method: record.method,
     path: record.path,
     query,
@@ -146,5 +166,6 @@ function format(record: StoredRecord): JournalEntry {
   entry.status = record.status;
   entry.durationMs = record.durationMs;
   if (record.fault !== undefined) entry.fault = record.fault;
+  if (record.error !== undefined) entry.error = record.error;
   return entry;
 }

@@ -9,7 +9,7 @@ export type StoredRecord = JournalRecord & { id: number };
  * optional string is `~`. Strings must be well-formed UTF-16: the ring stores UTF-8.
  */
 export function encodeRecord(id: number, r: JournalRecord): string {
-  let text = `${id},${r.at},${r.status},${r.durationMs},${str(r.method)}${str(r.path)}${str(r.search)}${opt(r.operationId)}${opt(r.fault)}${r.headers.length}:`;
+  let text = `${id},${r.at},${r.status},${r.durationMs},${str(r.method)}${str(r.path)}${str(r.search)}${opt(r.operationId)}${opt(r.fault)}${opt(r.error)}${r.headers.length}:`;
   for (const value of r.headers) text += str(value);
   return text + body(r.body);
 }
@@ -25,15 +25,20 @@ export function decodeRecord(text: string): StoredRecord {
   const search = reader.string();
   const operationId = reader.optional();
   const fault = reader.optional();
+  const error = reader.optional();
   const headers: string[] = new Array(reader.number(':'));
   for (let i = 0; i < headers.length; i++) headers[i] = reader.string();
   const record: StoredRecord = { id, at, method, path, search, operationId, headers, status, durationMs, fault };
+  if (error !== undefined) record.error = error;
   const kind = reader.char();
   if (kind === 'j') record.body = { json: JSON.parse(reader.string()) };
   else if (kind === 't') record.body = { text: reader.string() };
   else if (kind === 'T') record.body = { text: reader.string(), truncated: true };
   return record;
 }
+
+/** A record's id without decoding the rest (it comes first). */
+export const recordId = (text: string): number => Number(text.slice(0, text.indexOf(',')));
 
 const str = (value: string) => `${value.length}:${value}`;
 const opt = (value: string | undefined) => (value === undefined ? '~' : str(value));

@@ -6,7 +6,7 @@ import type { FaultAction, FaultEngine } from '../faults/engine.js';
 import { parsePrefer, PreferError, type PreferFault } from '../faults/prefer.js';
 import type { RateLimits } from '../faults/rate-limit.js';
 import type { AppEnv } from '../http/env.js';
-import { ApiError, errorBody } from '../http/errors.js';
+import { ApiError, errorJson } from '../http/errors.js';
 import type { OperationDescriptor } from '../operations/descriptor.js';
 import { bearerToken } from './auth.js';
 
@@ -108,7 +108,7 @@ export function faultStep(
     if (decision?.action) return { ...act(c, decision.action, decision.ruleId!), fault };
     if (retryAfter !== undefined) {
       const seconds = String(retryAfter);
-      return { response: c.json(errorBody(429, tooManyDetail(seconds)), 429, { 'retry-after': seconds }), fault };
+      return { response: errorJson(c, 429, tooManyDetail(seconds), { 'retry-after': seconds }), fault };
     }
     return { fault };
   });
@@ -150,7 +150,7 @@ function respond(c: Context<AppEnv>, status: number, ruleHeaders: Readonly<Recor
   if (body === undefined) {
     const retryAfter = status === 429 ? (ruleHeaders[given('retry-after') ?? ''] ?? DEFAULT_RETRY_AFTER) : undefined;
     const detail = retryAfter !== undefined ? tooManyDetail(retryAfter) : (DETAILS[status] ?? `The service answered ${status}.`);
-    return c.json(errorBody(status, detail), status as 400, headers);
+    return errorJson(c, status, detail, headers);
   }
   if (typeof body === 'string') return c.body(body, status as 400, { 'content-type': 'text/plain; charset=UTF-8', ...headers });
   return c.body(JSON.stringify(body), status as 400, { 'content-type': 'application/json', ...headers });

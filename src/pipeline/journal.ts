@@ -36,6 +36,7 @@ export function recordRequest(c: Context<AppEnv>, journal: RequestJournal, outco
     status: outcome.status,
     durationMs: Math.round((performance.now() - outcome.started) * 100) / 100,
     fault: outcome.fault,
+    error: c.get('errorDetail'),
   };
   // The body is journaled when it has arrived, never awaited: a client that stalls part-way
   // through its body must still get the answer (a 401, a fault) that needs none of it.

@@ -5,7 +5,7 @@ import { FaultEngine } from '../faults/engine.js';
 import type { FaultRule } from '../faults/rules.js';
 import { RateLimits, type RateLimitSettings } from '../faults/rate-limit.js';
 import type { Scenario } from '../faults/scenarios.js';
-import { DEFAULT_JOURNAL_LIMIT, RequestJournal } from '../journal/journal.js';
+import { DEFAULT_JOURNAL_LIMIT, JOURNAL_MAX_BYTES, RequestJournal } from '../journal/journal.js';
 import { OAuthClientsService } from '../service/oauth-clients.js';
 import { TokenService } from '../service/tokens.js';
 import type { ClientStore, Snapshot } from '../store/types.js';
@@ -76,7 +76,7 @@ export class MockWorld {
     // it loads, so the starting records can be kept by reference: no second copy of the data.
     this.initialData = store.snapshotByReference();
     this.faults = new FaultEngine(setup.operationIds);
-    this.journal = new RequestJournal(setup.journalLimit ?? DEFAULT_JOURNAL_LIMIT);
+    this.journal = new RequestJournal(setup.journalLimit ?? DEFAULT_JOURNAL_LIMIT, JOURNAL_MAX_BYTES, name || 'default');
     this.rateLimits = new RateLimits(() => setup.entropy.now(), setup.rateLimits);
     if (startScenario) this.applySettings(startScenario);
     this.start = { identities: this.identities, faults: this.faults.definitions(), rateLimits: this.rateLimits.settings };

@@ -1,3 +1,4 @@
+import type { ControlClientView } from '../domain/views.js';
 import type { FaultRuleView } from '../faults/engine.js';
 import type { FaultRuleInput } from '../faults/rules.js';
 import type { JournalEntry, JournalFilter } from '../journal/journal.js';
@@ -12,6 +13,28 @@ export class ControlError extends Error {
     super(`control API answered ${status}: ${JSON.stringify(body)}`);
     this.name = 'ControlError';
   }
+}
+
+export interface ClientsQuery {
+  filter?: string;
+  sort?: string;
+  limit?: number;
+  next?: string;
+  prev?: string;
+  totalResults?: boolean;
+}
+
+export interface ClientsPage {
+  clients: ControlClientView[];
+  next?: string;
+  prev?: string;
+  totalResults?: number;
+}
+
+/** `?name=value&…` of the given values, '' when there are none. */
+function queryString(values: object): string {
+  const query = new URLSearchParams(Object.entries(values).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  return query.size ? `?${query}` : '';
 }
 
 /**
@@ -47,6 +70,9 @@ export class ControlClient {
   getState = () => this.call<Snapshot>('GET', '/state');
   setState = (snapshot: Snapshot) => this.call<{ clients: number }>('PUT', '/state', snapshot);
 
+  /** The stored clients of every tenant (filtered, sorted and paged as the API lists), secrets as hints only. */
+  clients = (query: ClientsQuery = {}) => this.call<ClientsPage>('GET', `/clients${queryString(query)}`);
+
   addFault = (rule: FaultRuleInput) => this.call<FaultRuleView>('POST', '/faults', rule);
   listFaults = async () => (await this.call<{ faults: FaultRuleView[] }>('GET', '/faults')).faults;
   removeFault = (id: string) => this.call<void>('DELETE', `/faults/${encodeURIComponent(id)}`);
@@ -55,10 +81,7 @@ export class ControlClient {
   listScenarios = async () => (await this.call<{ scenarios: { name: string; description?: string }[] }>('GET', '/scenarios')).scenarios;
   applyScenario = (name: string) => this.call<{ scenario: string; clients: number; faults: string[] }>('POST', `/scenarios/${encodeURIComponent(name)}`);
 
-  requests = async (filter: JournalFilter = {}) => {
-    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
-    return (await this.call<{ requests: JournalEntry[] }>('GET', `/requests${query.size ? `?${query}` : ''}`)).requests;
-  };
+  requests = async (filter: JournalFilter = {}) => (await this.call<{ requests: JournalEntry[] }>('GET', `/requests${queryString(filter)}`)).requests;
   /** One journal entry by id (404 when the journal no longer holds it). */
   request = (id: number) => this.call<JournalEntry>('GET', `/requests/${id}`);
   clearRequests = () => this.call<void>('DELETE', '/requests');

@@ -48,6 +48,36 @@ export const controlOpenApi = {
         responses: { 200: json(ref('StateResult'), 'Replaced.'), 400: error('Invalid data; nothing changed.') },
       },
     },
+    '/__mock/clients': {
+      get: {
+        operationId: 'listStoredClients',
+        summary: "The session's stored clients of every tenant, as the control API sees them: the API view plus tenantId and a count of secrets (hints only)",
+        parameters: [
+          { name: 'filter', in: 'query', description: 'SCIM filter on clientId, clientName, appType, tenantId, createdByType (as the API filters)', schema: { type: 'string' } },
+          { name: 'sort', in: 'query', description: '+ or - and one of clientId, clientName, appType, tenantId, createdAt, updatedAt (default +createdAt)', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+          { name: 'next', in: 'query', description: 'The `next` cursor of a previous page', schema: { type: 'string' } },
+          { name: 'prev', in: 'query', description: 'The `prev` cursor of a previous page', schema: { type: 'string' } },
+          { name: 'totalResults', in: 'query', schema: { type: 'boolean' } },
+        ],
+        responses: {
+          200: json(
+            {
+              type: 'object',
+              required: ['clients'],
+              properties: {
+                clients: { type: 'array', items: ref('StoredClientView') },
+                next: { type: 'string', description: 'Cursor of the next page, when there is one' },
+                prev: { type: 'string', description: 'Cursor of the previous page, when there is one' },
+                totalResults: { type: 'integer', description: 'With totalResults=true: how many match' },
+              },
+            },
+            'A page of clients, oldest first unless sorted.',
+          ),
+          400: error('A bad filter, sort, limit or cursor, or an unknown parameter.'),
+        },
+      },
+    },
     '/__mock/faults': {
       get: {
         operationId: 'listFaults',
@@ -175,6 +205,21 @@ export const controlOpenApi = {
             },
           },
           traceId: { type: 'string' },
+        },
+      },
+      StoredClientView: {
+        type: 'object',
+        required: ['clientId', 'clientName', 'appType', 'tenantId', 'createdAt', 'secrets'],
+        additionalProperties: true,
+        description: 'The full API view of a client, plus its tenant; secrets appear as hints (clientSecrets), never as hashes.',
+        properties: {
+          clientId: { type: 'string' },
+          clientName: { type: 'string' },
+          appType: { type: 'string' },
+          tenantId: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          secrets: { type: 'integer', description: 'How many secrets it holds' },
+          clientSecrets: { type: 'array', items: { type: 'object', properties: { hint: { type: 'string' }, createdAt: { type: 'string' }, createdBy: { type: 'string' } } } },
         },
       },
       Health: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] }, clients: { type: 'integer' } } },

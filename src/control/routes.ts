@@ -1,10 +1,14 @@
 import { Hono, type Context } from 'hono';
 import { OperationResolver } from '../contract/operations.js';
+import { controlView, type ControlClientView } from '../domain/views.js';
 import { FaultRuleConflict, FaultRuleError } from '../faults/engine.js';
 import { parseJsonText, readTextBody } from '../http/body.js';
 import type { AppEnv } from '../http/env.js';
 import { ApiError } from '../http/errors.js';
 import type { JournalFilter } from '../journal/journal.js';
+import { parseListQuery } from '../operations/list-query.js';
+import { FILTER_ATTRIBUTES } from '../query/filter.js';
+import { SORT_KEYS } from '../query/sort.js';
 import type { MockRuntime } from '../runtime/mock-runtime.js';
 import { parseSnapshot } from '../store/snapshot.js';
 import { controlOpenApi } from './openapi.js';
@@ -14,6 +18,9 @@ import { parseProviderStateBody, ProviderStateError, runProviderStates } from '.
 const MAX_CONTROL_BODY_BYTES = 64 * 1024 * 1024;
 
 const JOURNAL_FILTERS = new Set(['operationId', 'method', 'status', 'limit']);
+const CLIENT_LIST_PARAMETERS = ['filter', 'limit', 'next', 'prev', 'sort', 'totalResults'];
+/** The control API sees every tenant: every attribute filters, every key sorts. */
+const EVERY_ATTRIBUTE = { filterAttributes: FILTER_ATTRIBUTES, sortKeys: SORT_KEYS };
 
 /**
  * The control API under /__mock: no bearer token (unless a control token is configured),
@@ -51,6 +58,19 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
     }
     world(c).replaceData(snapshot);
     return c.json(await flushed(c, { clients: world(c).store.count() }));
+  });
+
+  control.get('/clients', (c) => {
+    const params = new URL(c.req.url).searchParams;
+    for (const name of params.keys()) {
+      if (!CLIENT_LIST_PARAMETERS.includes(name)) throw new ApiError(400, `Unknown parameter "${name}"; use ${CLIENT_LIST_PARAMETERS.join(', ')}.`);
+    }
+    const page = world(c).service.listAll(parseListQuery(params, EVERY_ATTRIBUTE));
+    const body: { clients: ControlClientView[]; next?: string; prev?: string; totalResults?: number } = { clients: page.items.map(controlView) };
+    if (page.next !== undefined) body.next = page.next;
+    if (page.prev !== undefined) body.prev = page.prev;
+    if (page.total !== undefined) body.totalResults = page.total;
+    return c.json(body);
   });
 
   control.get('/faults', (c) => c.json({ faults: world(c).faults.list() }));

@@ -1,7 +1,7 @@
 import type { StoredClient, StoredConnectionConfig } from '../domain/types.js';
 import { SortedIndex } from '../query/sorted-index.js';
 import { sortKeyValue, type SortKey } from '../query/sort.js';
-import type { ClientStore, Snapshot } from './types.js';
+import { tenantClientKey, type ClientStore, type Snapshot } from './types.js';
 
 /**
  * One tenant's clients by id, plus an ordered index per sort key so lists never sort per request.
@@ -58,8 +58,10 @@ export class MemoryStore implements ClientStore {
   /** Connection configs by client id, then tenant id. */
   private configs = new Map<string, Map<string, StoredConnectionConfig>>();
   /** Bumped by every change: what a cached view over several tenants is valid for. */
-  private version = 0;
+  private changes = 0;
   private readonly visible = new Map<string, { version: number; index: SortedIndex<StoredClient> }>();
+  /** Every tenant's clients by sort key (the control API's list), rebuilt after a change when next read. */
+  private readonly everyTenant = new Map<SortKey, { version: number; index: SortedIndex<StoredClient> }>();
 
   constructor(initial?: Snapshot) {
     if (initial) this.replace(initial);
@@ -85,11 +87,20 @@ export class MemoryStore implements ClientStore {
     if (others.length === 0) return own;
     const cacheKey = `${tenantId}\u0000${key}`;
     const cached = this.visible.get(cacheKey);
-    if (cached && cached.version === this.version) return cached.index;
+    if (cached && cached.version === this.changes) return cached.index;
     // Two tenants may hold the same id: such a published client stays out of the merged view.
     const index = newIndex(key);
     index.rebuild([...others.filter((c) => !own.has(c.clientId)), ...own]);
-    this.visible.set(cacheKey, { version: this.version, index });
+    this.visible.set(cacheKey, { version: this.changes, index });
+    return index;
+  }
+
+  allIndex(key: SortKey): SortedIndex<StoredClient> {
+    const cached = this.everyTenant.get(key);
+    if (cached && cached.version === this.changes) return cached.index;
+    const index = new SortedIndex<StoredClient>((c) => sortKeyValue(key, c), tenantClientKey);
+    index.rebuild(this.clients());
+    this.everyTenant.set(key, { version: this.changes, index });
     return index;
   }
 
@@ -195,7 +206,11 @@ export class MemoryStore implements ClientStore {
 
   /** Called after every change; persistent subclasses also mark themselves dirty. */
   protected changed(): void {
-    this.version++;
+    this.changes++;
+  }
+
+  get version(): number {
+    return this.changes;
   }
 
   flush(): Promise<void> {

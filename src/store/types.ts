@@ -26,6 +26,8 @@ export interface ClientStore {
   index(tenantId: string, key: SortKey): SortedIndex<StoredClient>;
   /** As `index`, plus the clients other tenants published. */
   visibleIndex(tenantId: string, key: SortKey): SortedIndex<StoredClient>;
+  /** Every tenant's clients ordered by a sort key, each by `tenantClientKey` (an id may be taken in several tenants). */
+  allIndex(key: SortKey): SortedIndex<StoredClient>;
   count(tenantId?: string): number;
   /** Insert or replace a client. Stored records are never mutated in place: put a new object. */
   put(client: StoredClient): void;
@@ -45,4 +47,9 @@ export interface ClientStore {
   replace(snapshot: Snapshot): void;
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** Bumped by every change of the data: a reader that saw the same version saw the same data. */
+  readonly version: number;
 }
+
+/** A client's id within its tenant, unique across tenants; ordered by client id first, as the API breaks ties. */
+export const tenantClientKey = (client: StoredClient): string => `${client.clientId}\u0000${client.tenantId}`;

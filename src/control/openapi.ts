@@ -137,6 +137,20 @@ export const controlOpenApi = {
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
       get: { operationId: 'getRequest', summary: 'One journal entry, by its id', responses: { 200: json(ref('JournalEntry'), 'The entry.'), 404: error('No such entry (never recorded, dropped or cleared).') } },
     },
+    '/__mock/events': {
+      get: {
+        operationId: 'changeFeed',
+        summary:
+          "Server-sent events for the session: a `change` event at once, then one whenever the session's data, journal or fault rules change or a session is made or ends " +
+          '(checked every 200 ms, so a burst is one event); a `: heartbeat` comment every 15 s. Its data is each part\'s version: a part whose version moved has changed.',
+        responses: {
+          200: {
+            description: 'An endless text/event-stream; `event: change` with `data: {"data":N,"journal":N,"faults":N,"sessions":N}`.',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
     '/__mock/sessions': {
       get: {
         operationId: 'listSessions',

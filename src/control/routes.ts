@@ -11,6 +11,7 @@ import { FILTER_ATTRIBUTES } from '../query/filter.js';
 import { SORT_KEYS } from '../query/sort.js';
 import type { MockRuntime } from '../runtime/mock-runtime.js';
 import { parseSnapshot } from '../store/snapshot.js';
+import { changeFeed } from './events.js';
 import { controlOpenApi } from './openapi.js';
 import { parseProviderStateBody, ProviderStateError, runProviderStates } from './provider-states.js';
 
@@ -130,6 +131,8 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
     world(c).journal.clear();
     return c.body(null, 204);
   });
+
+  control.get('/events', changeFeed(runtime));
 
   control.get('/sessions', (c) => c.json({ sessions: runtime.sessions.list() }));
   control.post('/sessions', async (c) => {

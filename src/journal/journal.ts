@@ -70,6 +70,7 @@ export class RequestJournal {
   private readonly ring: ByteRing;
   private readonly pending = new Map<number, JournalRecord>();
   private nextId = 1;
+  private changes = 0;
 
   constructor(
     readonly limit = DEFAULT_JOURNAL_LIMIT,
@@ -83,6 +84,7 @@ export class RequestJournal {
   /** Keeps the record; with `body`, once that has settled (listed without it until then). */
   record(record: JournalRecord, body?: Promise<JournalBody | undefined>): void {
     const id = this.nextId++;
+    this.changes++;
     if (!body) {
       this.ring.push(encodeRecord(id, record));
       return;
@@ -90,8 +92,15 @@ export class RequestJournal {
     this.pending.set(id, record);
     void body.then((value) => {
       // Gone from `pending` when the journal was cleared meanwhile.
-      if (this.pending.delete(id)) this.ring.push(encodeRecord(id, value === undefined ? record : { ...record, body: value }));
+      if (!this.pending.delete(id)) return;
+      this.ring.push(encodeRecord(id, value === undefined ? record : { ...record, body: value }));
+      this.changes++;
     });
+  }
+
+  /** Bumped by every record, arrived body and clear: a reader that saw the same version saw the same entries. */
+  get version(): number {
+    return this.changes;
   }
 
   /** How many requests it holds. */
@@ -131,6 +140,7 @@ export class RequestJournal {
   clear(): void {
     this.ring.clear();
     this.pending.clear();
+    this.changes++;
   }
 }
 

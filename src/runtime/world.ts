@@ -82,6 +82,11 @@ export class MockWorld {
     this.start = { identities: this.identities, faults: this.faults.definitions(), rateLimits: this.rateLimits.settings };
   }
 
+  /** What the change feed (GET /__mock/events) watches: each part's version moves when it changes. */
+  get versions(): { data: number; journal: number; faults: number } {
+    return { data: this.store.version, journal: this.journal.version, faults: this.faults.version };
+  }
+
   /** Replaces all stored data (validated by the caller); new timestamps stay after the loaded ones. */
   replaceData(snapshot: Snapshot): void {
     this.store.replace(snapshot);

@@ -2,7 +2,11 @@
  * The control routes the dashboard (GET /__mock/ui) needs, through app.request: one journal
  * entry, the stored clients of every tenant, the change feed, and the page's own files.
  */
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import type { AppEnv } from '../../src/app.js';
+import { changeFeed } from '../../src/control/events.js';
+import { MockRuntime, startMock } from '../../src/index.js';
 import { API } from '../support/api.js';
 import { controlMock, expectError } from './control-helpers.js';
 import { webClient } from './helpers.js';
@@ -128,5 +132,111 @@ describe('GET /__mock/clients', () => {
     expectError(await control.get(`/clients?limit=2&filter=${encodeURIComponent('appType eq "web"')}&next=${encodeURIComponent(next)}`), 400, /different query/);
     expectError(await control.get(`/clients?prev=${encodeURIComponent(next)}`), 400, /next cursor/);
     expectError(await control.get('/clients?page=2'), 400, /Unknown parameter "page"/);
+  });
+});
+
+/** Reads server-sent events from a response body, one block (event, data, or a comment) at a time. */
+function eventReader(response: Response) {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const next = async (): Promise<{ event?: string; data?: any; comment?: string; retry?: string }> => {
+    while (!buffer.includes('\n\n')) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error('the event stream ended');
+      buffer += decoder.decode(value, { stream: true });
+    }
+    const end = buffer.indexOf('\n\n');
+    const block = buffer.slice(0, end);
+    buffer = buffer.slice(end + 2);
+    const parsed: { event?: string; data?: any; comment?: string; retry?: string } = {};
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) parsed.comment = line.slice(1).trim();
+      else if (line.startsWith('event: ')) parsed.event = line.slice(7);
+      else if (line.startsWith('data: ')) parsed.data = JSON.parse(line.slice(6));
+      else if (line.startsWith('retry: ')) parsed.retry = line.slice(7);
+    }
+    return parsed;
+  };
+  return { next, close: () => reader.cancel() };
+}
+
+describe('GET /__mock/events', () => {
+  it('sends the versions at once, then a change event when the journal, the rules, the data or the sessions change', async () => {
+    const { app, api, control } = await controlMock();
+    const response = await app.request('/__mock/events');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    const events = eventReader(response);
+    try {
+      const first = await events.next();
+      expect(first).toMatchObject({ event: 'change', retry: '1000' });
+      const start = first.data;
+      expect(Object.keys(start).sort()).toEqual(['data', 'faults', 'journal', 'sessions']);
+      await api.get(API);
+      const afterRequest = (await events.next()).data;
+      expect(afterRequest.journal).toBeGreaterThan(start.journal);
+      expect([afterRequest.data, afterRequest.faults]).toEqual([start.data, start.faults]);
+      await control.post('/faults', { status: 503, operationId: 'readAllOAuthClientsQCC', times: 1 });
+      const added = (await events.next()).data;
+      expect(added.faults).toBeGreaterThan(afterRequest.faults);
+      await api.get(API); // the rule fires: its hits and remaining change
+      expect((await events.next()).data.faults).toBeGreaterThan(added.faults);
+      await control.post('/scenarios/empty');
+      const applied = (await events.next()).data;
+      expect(applied.data).toBeGreaterThan(start.data);
+      await control.post('/sessions', { name: 'another' });
+      expect((await events.next()).data.sessions).toBeGreaterThan(applied.sessions);
+    } finally {
+      await events.close();
+    }
+  });
+
+  it("follows the session named: another session's traffic sends nothing", async () => {
+    const { app, api } = await controlMock();
+    const events = eventReader(await app.request('/__mock/events', { headers: in_('watched') }));
+    try {
+      const start = (await events.next()).data;
+      await api.get(API);
+      await api.get(API, { headers: in_('watched') });
+      const next = (await events.next()).data;
+      expect(next).toEqual({ ...start, journal: next.journal });
+      expect(next.journal).toBe(start.journal + 1);
+    } finally {
+      await events.close();
+    }
+  });
+
+  it('works on a real socket, and the server closes with a stream open', async () => {
+    const mock = await startMock({ port: 0 });
+    const abort = new AbortController();
+    const response = await fetch(`${mock.url}/__mock/events`, { signal: abort.signal });
+    const events = eventReader(response);
+    expect((await events.next()).event).toBe('change');
+    await fetch(`${mock.url}/api/core/oauth-clients`, { headers: { authorization: 'Bearer t' } });
+    expect((await events.next()).data.journal).toBe(1);
+    abort.abort();
+    expect((await fetch(`${mock.url}/__mock/health`)).status).toBe(200);
+    const second = eventReader(await fetch(`${mock.url}/__mock/events`));
+    expect((await second.next()).event).toBe('change');
+    await mock.close();
+  });
+
+  it('sends a heartbeat comment while nothing changes', async () => {
+    const runtime = MockRuntime.inMemory();
+    const app = new Hono<AppEnv>()
+      .use(async (c, next) => {
+        c.set('world', runtime.world);
+        await next();
+      })
+      .get('/events', changeFeed(runtime, { checkMs: 5, heartbeatMs: 30 }));
+    const events = eventReader(await app.request('/events'));
+    try {
+      expect((await events.next()).event).toBe('change');
+      expect(await events.next()).toEqual({ comment: 'heartbeat' });
+    } finally {
+      await events.close();
+    }
   });
 });

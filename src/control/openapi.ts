@@ -1,4 +1,5 @@
 import { faultRuleSchema } from '../faults/rules.js';
+import { UI_FILES } from './ui.js';
 
 const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -20,6 +21,46 @@ export const controlOpenApi = {
       'was started with a control token. Control requests are never faulted, rate limited or journaled. Errors use the API error shape.',
   },
   paths: {
+    '/__mock/ui': {
+      get: {
+        operationId: 'dashboard',
+        summary: 'The dashboard: a page that shows and drives this control API (served without the control token; it asks for it when needed)',
+        responses: { 200: { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } } },
+      },
+    },
+    '/__mock/ui/{file}': {
+      parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', enum: UI_FILES } }],
+      get: {
+        operationId: 'dashboardFile',
+        summary: "One of the dashboard's files (script, style sheet)",
+        responses: { 200: { description: 'The file.', content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } } } }, 404: error('No such file.') },
+      },
+    },
+    '/__mock/operations': {
+      get: {
+        operationId: 'listOperations',
+        summary: 'Every operation a fault rule or journal filter may name: both APIs and the token endpoint',
+        responses: {
+          200: json(
+            {
+              type: 'object',
+              required: ['operations'],
+              properties: {
+                operations: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['operationId', 'method', 'path', 'api'],
+                    properties: { operationId: { type: 'string' }, method: { type: 'string' }, path: { type: 'string' }, api: { type: 'string', enum: ['core', 'v1', 'mock'] } },
+                  },
+                },
+              },
+            },
+            'The operations.',
+          ),
+        },
+      },
+    },
     '/__mock/health': {
       get: { operationId: 'health', summary: 'Liveness', responses: { 200: json(ref('Health'), 'The mock is up.') } },
     },

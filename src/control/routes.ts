@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { OperationResolver } from '../contract/operations.js';
+import { OperationResolver, TOKEN_OPERATION } from '../contract/operations.js';
 import { controlView, type ControlClientView } from '../domain/views.js';
 import { FaultRuleConflict, FaultRuleError } from '../faults/engine.js';
 import { parseJsonText, readTextBody } from '../http/body.js';
@@ -13,6 +13,7 @@ import type { MockRuntime } from '../runtime/mock-runtime.js';
 import { parseSnapshot } from '../store/snapshot.js';
 import { changeFeed } from './events.js';
 import { controlOpenApi } from './openapi.js';
+import { serveUi } from './ui.js';
 import { parseProviderStateBody, ProviderStateError, runProviderStates } from './provider-states.js';
 
 /** Control bodies may be large (a whole state export), but not endless. */
@@ -41,6 +42,18 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
   control.get('/openapi.json', (c) => c.body(runtime.contracts.core.raw, 200, contractType));
   control.get('/openapi.v1.json', (c) => c.body(runtime.contracts.v1.raw, 200, contractType));
   control.get('/control.openapi.json', (c) => c.json(controlOpenApi));
+  control.get('/ui', (c) => serveUi(c, 'index.html'));
+  control.get('/ui/:file', (c) => serveUi(c, c.req.param('file')));
+  control.get('/operations', (c) =>
+    c.json({
+      operations: [...runtime.contracts.core.operations, ...runtime.contracts.v1.operations, TOKEN_OPERATION].map(({ operationId, method, path, contract }) => ({
+        operationId,
+        method,
+        path,
+        api: contract,
+      })),
+    }),
+  );
   control.get('/health', (c) => c.json({ status: 'ok', clients: world(c).store.count() }));
 
   control.post('/reset', async (c) => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppEnv } from '../../src/app.js';
 import { changeFeed } from '../../src/control/events.js';
 import { MockRuntime, startMock } from '../../src/index.js';
+import { allOperationIds } from '../../src/runtime/mock-runtime.js';
 import { API } from '../support/api.js';
 import { controlMock, expectError } from './control-helpers.js';
 import { webClient } from './helpers.js';
@@ -238,5 +239,67 @@ describe('GET /__mock/events', () => {
     } finally {
       await events.close();
     }
+  });
+});
+
+describe('GET /__mock/ui', () => {
+  it('serves the page with a strict content security policy, nosniff and revalidation by ETag', async () => {
+    const { control } = await controlMock();
+    const page = await control.get('/ui');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-security-policy']).toMatch(/^default-src 'self';/);
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(page.headers.etag).toMatch(/^"[\w-]{22}"$/);
+    const again = await control.get('/ui', { 'if-none-match': page.headers.etag });
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    expect((await control.get('/ui', { 'if-none-match': '"other"' })).status).toBe(200);
+  });
+
+  it('serves its script and style sheet, and nothing else from its folder', async () => {
+    const { control } = await controlMock();
+    const script = await control.get('/ui/app.js');
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(script.headers['content-security-policy']).toMatch(/^default-src 'self';/);
+    expect((await control.get('/ui/app.css')).headers['content-type']).toBe('text/css; charset=utf-8');
+    expectError(await control.get('/ui/nope.js'), 404, /no file "nope.js"/);
+    expectError(await control.get('/ui/..%2Fpackage.json'), 404);
+    expectError(await control.call('POST', '/ui'), 405);
+  });
+
+  it('loads nothing from elsewhere: every script, style and link of the page is its own', async () => {
+    const { control } = await controlMock();
+    const html = (await control.get('/ui')).text;
+    const references = [...html.matchAll(/\b(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
+    expect(references.length).toBeGreaterThan(3);
+    for (const reference of references) expect(reference).toMatch(/^(\/__mock\/ui\/[\w.]+|#\w+|data:,)$/);
+    expect(html).not.toMatch(/<script>|style="|\son\w+="/); // no inline script, style or handler: the policy would refuse them
+  });
+
+  it('with a control token: the page and its files load without it, every control route with data needs it', async () => {
+    const { control } = await controlMock({ controlToken: 'tok' });
+    for (const path of ['/ui', '/ui/app.js', '/ui/app.css']) expect((await control.get(path)).status, path).toBe(200);
+    for (const path of ['/clients', '/operations', '/requests/1', '/events']) {
+      const refused = await control.get(path);
+      expectError(refused, 401);
+      expect(refused.headers['www-authenticate']).toBe('Bearer');
+    }
+    expect((await control.get('/clients', { authorization: 'Bearer tok' })).status).toBe(200);
+    expect((await control.get('/operations', { authorization: 'Bearer tok' })).status).toBe(200);
+  });
+});
+
+describe('GET /__mock/operations', () => {
+  it('lists every operation a fault rule may name, with its method, path and API', async () => {
+    const { control } = await controlMock();
+    const { operations } = (await control.get('/operations')).body;
+    expect(operations.map((o: any) => o.operationId)).toEqual(allOperationIds());
+    expect(operations[0]).toEqual({ operationId: 'readAllOAuthClientsQCC', method: 'GET', path: '/api/core/oauth-clients', api: 'core' });
+    expect(operations.at(-1)).toEqual({ operationId: 'issueOAuthToken', method: 'POST', path: '/oauth/token', api: 'mock' });
+    expect(new Set(operations.map((o: any) => o.api))).toEqual(new Set(['core', 'v1', 'mock']));
   });
 });

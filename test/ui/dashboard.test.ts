@@ -112,6 +112,18 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     await expect.poll(() => bodyRows(rules).count(), WAIT).toBe(0);
   });
 
+  it('breaks the next call with two clicks: open the request, then "Fail the next … call"', async () => {
+    const page = await openDashboard();
+    expect((await listClients()).status).toBe(200);
+    const requests = table(page, 'Requests');
+    await requests.getByRole('button', { name: 'GET /api/core/oauth-clients' }).click();
+    await requests.getByRole('button', { name: 'Fail the next readAllOAuthClientsQCC call (503)' }).click();
+    await bodyRows(table(page, 'Fault rules')).getByRole('cell', { name: 'fault-1', exact: true }).waitFor(WAIT);
+    expect((await listClients()).status).toBe(503);
+    expect((await listClients()).status).toBe(200);
+    await page.getByRole('status').filter({ hasText: 'the next readAllOAuthClientsQCC call answers 503' }).waitFor(WAIT);
+  });
+
   it('shows changes made elsewhere (the control API from another tab, API traffic) without a reload', async () => {
     const page = await openDashboard();
     const rules = table(page, 'Fault rules');

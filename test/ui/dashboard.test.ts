@@ -70,7 +70,11 @@ describe('the dashboard in Chromium', { timeout: 60_000 }, () => {
     const page = await openDashboard();
     const clients = table(page, 'Clients');
     await clients.getByRole('cell', { name: EMBEDDED, exact: true }).waitFor(WAIT);
+    const firstClient = bodyRows(clients).first().getByRole('button');
+    await firstClient.click(); // opens its full record
+    await clients.getByText('"clientSecrets"').waitFor(WAIT);
     await shoot(page.locator('#clients'), 'clients');
+    await firstClient.click();
 
     // 503 on readAllOAuthClientsQCC, times 1, through the form.
     const form = page.getByRole('form', { name: 'Add fault rule' });

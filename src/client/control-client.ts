@@ -3,6 +3,7 @@ import type { FaultRuleView } from '../faults/engine.js';
 import type { FaultRuleInput } from '../faults/rules.js';
 import type { JournalEntry, JournalFilter } from '../journal/journal.js';
 import type { SessionInfo } from '../runtime/sessions.js';
+import type { ChangeVersions } from '../runtime/world.js';
 import type { Snapshot } from '../store/types.js';
 
 export class ControlError extends Error {
@@ -52,11 +53,16 @@ export class ControlClient {
     return new ControlClient(this.baseUrl, { ...this.options, session: name });
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private headers(json: boolean): Record<string, string> {
     const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (json) headers['content-type'] = 'application/json';
     if (this.options.controlToken) headers.authorization = `Bearer ${this.options.controlToken}`;
     if (this.options.session !== undefined) headers['x-mock-session'] = this.options.session;
+    return headers;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers = this.headers(body !== undefined);
     const response = await fetch(`${this.baseUrl}/__mock${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
@@ -85,6 +91,38 @@ export class ControlClient {
   /** One journal entry by id (404 when the journal no longer holds it). */
   request = (id: number) => this.call<JournalEntry>('GET', `/requests/${id}`);
   clearRequests = () => this.call<void>('DELETE', '/requests');
+
+  /** Every operation a fault rule may name, with its method, path and API. */
+  operations = async () => (await this.call<{ operations: { operationId: string; method: string; path: string; api: 'core' | 'v1' | 'mock' }[] }>('GET', '/operations')).operations;
+
+  /**
+   * The change feed (GET /__mock/events): the versions at once, then whenever the session's data,
+   * journal or fault rules change or a session is made or ends. Ends when the loop breaks or `signal` aborts.
+   */
+  async *changes(signal?: AbortSignal): AsyncGenerator<ChangeVersions> {
+    const response = await fetch(`${this.baseUrl}/__mock/events`, { headers: this.headers(false), signal });
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      throw new ControlError(response.status, text ? JSON.parse(text) : undefined);
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      let buffer = '';
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        buffer += value;
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const data = /^data: (.*)$/m.exec(buffer.slice(0, end));
+          const change = /^event: change$/m.test(buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+          if (change && data) yield JSON.parse(data[1]) as ChangeVersions;
+        }
+      }
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+  }
 
   /** The default session and every named one. */
   listSessions = async () => (await this.call<{ sessions: SessionInfo[] }>('GET', '/sessions')).sessions;

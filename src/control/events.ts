@@ -2,19 +2,12 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../http/env.js';
 import type { MockRuntime } from '../runtime/mock-runtime.js';
+import type { ChangeVersions } from '../runtime/world.js';
 
 /** How often a stream looks at the versions: changes reach the dashboard within this, bursts become one event. */
 export const CHANGE_CHECK_MS = 200;
 /** A comment line this often keeps proxies and idle timeouts from closing a quiet stream. */
 export const HEARTBEAT_MS = 15_000;
-
-/** What a `change` event carries: each part's version; a part whose version moved has changed. */
-export interface ChangeVersions {
-  data: number;
-  journal: number;
-  faults: number;
-  sessions: number;
-}
 
 /**
  * GET /__mock/events: server-sent events for the request's session. The first event is a

@@ -29,6 +29,18 @@ export interface WorldSetup {
   scenarioData(scenario: Scenario, owner: IdentityConfig['default']): Snapshot;
 }
 
+/** Each part of a world that the change feed watches, by its version: a part whose version moved has changed. */
+export interface WorldVersions {
+  data: number;
+  journal: number;
+  faults: number;
+}
+
+/** What a `change` event of GET /__mock/events carries: the world's versions and the sessions'. */
+export interface ChangeVersions extends WorldVersions {
+  sessions: number;
+}
+
 export class UnknownScenarioError extends Error {
   override name = 'UnknownScenarioError';
 }
@@ -83,7 +95,7 @@ export class MockWorld {
   }
 
   /** What the change feed (GET /__mock/events) watches: each part's version moves when it changes. */
-  get versions(): { data: number; journal: number; faults: number } {
+  get versions(): WorldVersions {
     return { data: this.store.version, journal: this.journal.version, faults: this.faults.version };
   }
 

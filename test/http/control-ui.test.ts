@@ -303,3 +303,30 @@ describe('GET /__mock/operations', () => {
     expect(new Set(operations.map((o: any) => o.api))).toEqual(new Set(['core', 'v1', 'mock']));
   });
 });
+
+describe('ControlClient, for the new routes', () => {
+  it('pages clients, reads one request, lists operations and follows the change feed', async () => {
+    const mock = await startMock({ port: 0 });
+    try {
+      const first = await mock.control.clients({ limit: 5, totalResults: true, filter: 'appType eq "web"' });
+      expect(first.clients).toHaveLength(5);
+      expect(first.totalResults).toBe(12);
+      const second = await mock.control.clients({ limit: 5, filter: 'appType eq "web"', next: first.next });
+      expect(second.clients.map((c) => c.clientId)).not.toContain(first.clients[0].clientId);
+      await expect(mock.control.clients({ filter: 'nope' })).rejects.toMatchObject({ status: 400 });
+      expect((await mock.control.operations()).map((o) => o.operationId)).toEqual(allOperationIds());
+
+      const abort = new AbortController();
+      const changes = mock.control.changes(abort.signal);
+      const start = (await changes.next()).value!;
+      await fetch(`${mock.url}/api/core/oauth-clients`, { headers: { authorization: 'Bearer t' } });
+      expect((await changes.next()).value).toEqual({ ...start, journal: start.journal + 1 });
+      const [entry] = await mock.control.requests();
+      expect(await mock.control.request(entry.id)).toEqual(entry);
+      await changes.return(undefined);
+      await expect(mock.control.request(entry.id + 1)).rejects.toMatchObject({ status: 404 });
+    } finally {
+      await mock.close();
+    }
+  });
+});

@@ -144,11 +144,12 @@ const VIEWS = { data: 'clients', journal: 'requests', faults: 'faults' };
 
 async function onChange(versions) {
   const previous = state.versions;
+  const session = state.session;
   state.versions = versions;
   // Sessions first: when the one looked at has ended, the others must not ask for it (and so make it again).
   if (!previous || previous.sessions !== versions.sessions) {
     await refresh('sessions');
-    if (state.versions !== versions) return;
+    if (state.session !== session) return; // it ended: the feed now follows the default session and reloads all
   }
   for (const [part, view] of Object.entries(VIEWS)) if (!previous || previous[part] !== versions[part]) refresh(view);
 }

@@ -7,7 +7,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-# Runtime stage: production dependencies, compiled code, the contract and the data.
+# Runtime stage: production dependencies, compiled code, the contract, the data and the dashboard's page.
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=8080 HOST=0.0.0.0
 WORKDIR /app
@@ -17,6 +17,7 @@ COPY package.json ./
 COPY contract ./contract
 COPY fixtures ./fixtures
 COPY scenarios ./scenarios
+COPY ui ./ui
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { frontDoor } from './control/front-door.js';
 import { controlRoutes } from './control/routes.js';
+import { isUiPath } from './control/ui.js';
 import { corsMiddleware, type BrowserPolicy } from './http/cors.js';
 import type { AppEnv } from './http/env.js';
 import { ApiError, errorResponse } from './http/errors.js';
@@ -36,8 +37,10 @@ export function buildApp(runtime: MockRuntime, server: { boundHost?: string; log
   const { controlToken } = runtime.options;
   if (controlToken) {
     app.use('/__mock/*', async (c, next) => {
-      // The health check stays open so container healthchecks work without the token.
-      if (c.req.path !== '/__mock/health' && c.req.header('authorization') !== `Bearer ${controlToken}`) {
+      // The health check stays open so container healthchecks work without the token; the
+      // dashboard's files hold no data (the page asks for the token, then sends it on every call).
+      const open = c.req.path === '/__mock/health' || isUiPath(c.req.path);
+      if (!open && c.req.header('authorization') !== `Bearer ${controlToken}`) {
         throw new ApiError(401, 'The control API requires "Authorization: Bearer <control token>".', { 'www-authenticate': 'Bearer' });
       }
       await next();

@@ -13,6 +13,9 @@ export { MockRuntime } from './runtime/mock-runtime.js';
 export { ControlClient, ControlError } from './client/control-client.js';
 export type { FaultRuleInput } from './faults/rules.js';
 export type { JournalEntry } from './journal/journal.js';
+export type { ClientsPage, ClientsQuery } from './client/control-client.js';
+export type { ControlClientView } from './domain/views.js';
+export type { ChangeVersions } from './runtime/world.js';
 
 /** The Hono app of an in-memory mock, for `app.request()` with no socket at all. */
 export function createApp(options: MockOptions = {}) {

@@ -1,4 +1,5 @@
 import { faultRuleSchema } from '../faults/rules.js';
+import { UI_FILES } from './ui.js';
 
 const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -20,6 +21,46 @@ export const controlOpenApi = {
       'was started with a control token. Control requests are never faulted, rate limited or journaled. Errors use the API error shape.',
   },
   paths: {
+    '/__mock/ui': {
+      get: {
+        operationId: 'dashboard',
+        summary: 'The dashboard: a page that shows and drives this control API (served without the control token; it asks for it when needed)',
+        responses: { 200: { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } } },
+      },
+    },
+    '/__mock/ui/{file}': {
+      parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', enum: UI_FILES } }],
+      get: {
+        operationId: 'dashboardFile',
+        summary: "One of the dashboard's files (script, style sheet)",
+        responses: { 200: { description: 'The file.', content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } } } }, 404: error('No such file.') },
+      },
+    },
+    '/__mock/operations': {
+      get: {
+        operationId: 'listOperations',
+        summary: 'Every operation a fault rule or journal filter may name: both APIs and the token endpoint',
+        responses: {
+          200: json(
+            {
+              type: 'object',
+              required: ['operations'],
+              properties: {
+                operations: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['operationId', 'method', 'path', 'api'],
+                    properties: { operationId: { type: 'string' }, method: { type: 'string' }, path: { type: 'string' }, api: { type: 'string', enum: ['core', 'v1', 'mock'] } },
+                  },
+                },
+              },
+            },
+            'The operations.',
+          ),
+        },
+      },
+    },
     '/__mock/health': {
       get: { operationId: 'health', summary: 'Liveness', responses: { 200: json(ref('Health'), 'The mock is up.') } },
     },
@@ -46,6 +87,36 @@ export const controlOpenApi = {
         summary: 'Replace every stored client; validated, all or nothing',
         requestBody: { required: true, content: { 'application/json': { schema: ref('Snapshot') } } },
         responses: { 200: json(ref('StateResult'), 'Replaced.'), 400: error('Invalid data; nothing changed.') },
+      },
+    },
+    '/__mock/clients': {
+      get: {
+        operationId: 'listStoredClients',
+        summary: "The session's stored clients of every tenant, as the control API sees them: the API view plus tenantId and a count of secrets (hints only)",
+        parameters: [
+          { name: 'filter', in: 'query', description: 'SCIM filter on clientId, clientName, appType, tenantId, createdByType (as the API filters)', schema: { type: 'string' } },
+          { name: 'sort', in: 'query', description: '+ or - and one of clientId, clientName, appType, tenantId, createdAt, updatedAt (default +createdAt)', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+          { name: 'next', in: 'query', description: 'The `next` cursor of a previous page', schema: { type: 'string' } },
+          { name: 'prev', in: 'query', description: 'The `prev` cursor of a previous page', schema: { type: 'string' } },
+          { name: 'totalResults', in: 'query', schema: { type: 'boolean' } },
+        ],
+        responses: {
+          200: json(
+            {
+              type: 'object',
+              required: ['clients'],
+              properties: {
+                clients: { type: 'array', items: ref('StoredClientView') },
+                next: { type: 'string', description: 'Cursor of the next page, when there is one' },
+                prev: { type: 'string', description: 'Cursor of the previous page, when there is one' },
+                totalResults: { type: 'integer', description: 'With totalResults=true: how many match' },
+              },
+            },
+            'A page of clients, oldest first unless sorted.',
+          ),
+          400: error('A bad filter, sort, limit or cursor, or an unknown parameter.'),
+        },
       },
     },
     '/__mock/faults': {
@@ -102,6 +173,24 @@ export const controlOpenApi = {
         },
       },
       delete: { operationId: 'clearRequests', summary: 'Empty the journal', responses: { 204: noContent } },
+    },
+    '/__mock/requests/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+      get: { operationId: 'getRequest', summary: 'One journal entry, by its id', responses: { 200: json(ref('JournalEntry'), 'The entry.'), 404: error('No such entry (never recorded, dropped or cleared).') } },
+    },
+    '/__mock/events': {
+      get: {
+        operationId: 'changeFeed',
+        summary:
+          "Server-sent events for the session: a `change` event at once, then one whenever the session's data, journal or fault rules change or a session is made or ends " +
+          '(checked every 200 ms, so a burst is one event); a `: heartbeat` comment every 15 s. Its data is each part\'s version: a part whose version moved has changed.',
+        responses: {
+          200: {
+            description: 'An endless text/event-stream; `event: change` with `data: {"data":N,"journal":N,"faults":N,"sessions":N}`.',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
+        },
+      },
     },
     '/__mock/sessions': {
       get: {
@@ -173,6 +262,21 @@ export const controlOpenApi = {
           traceId: { type: 'string' },
         },
       },
+      StoredClientView: {
+        type: 'object',
+        required: ['clientId', 'clientName', 'appType', 'tenantId', 'createdAt', 'secrets'],
+        additionalProperties: true,
+        description: 'The full API view of a client, plus its tenant; secrets appear as hints (clientSecrets), never as hashes.',
+        properties: {
+          clientId: { type: 'string' },
+          clientName: { type: 'string' },
+          appType: { type: 'string' },
+          tenantId: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          secrets: { type: 'integer', description: 'How many secrets it holds' },
+          clientSecrets: { type: 'array', items: { type: 'object', properties: { hint: { type: 'string' }, createdAt: { type: 'string' }, createdBy: { type: 'string' } } } },
+        },
+      },
       Health: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] }, clients: { type: 'integer' } } },
       ResetResult: { type: 'object', properties: { status: { type: 'string', enum: ['reset'] }, clients: { type: 'integer' }, faults: { type: 'integer' } } },
       StateResult: { type: 'object', properties: { clients: { type: 'integer' } } },
@@ -212,10 +316,11 @@ export const controlOpenApi = {
       },
       JournalEntry: {
         type: 'object',
-        required: ['id', 'time', 'method', 'path', 'query', 'operationId', 'headers', 'status', 'durationMs'],
+        required: ['id', 'time', 'session', 'method', 'path', 'query', 'operationId', 'headers', 'status', 'durationMs'],
         properties: {
           id: { type: 'integer' },
           time: { type: 'string', format: 'date-time' },
+          session: { type: 'string', description: 'The session the request acted on: "default" without x-mock-session' },
           method: { type: 'string' },
           path: { type: 'string' },
           query: { type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
@@ -226,6 +331,7 @@ export const controlOpenApi = {
           status: { type: 'integer', description: '0: the connection was dropped' },
           durationMs: { type: 'number' },
           fault: { type: 'string', description: 'The fault rule id, "prefer" or "rate-limit" that shaped the answer' },
+          error: { type: 'string', description: "The detail of the error answered (absent for a success, or a fault rule's own body)" },
         },
       },
       ProviderStateRequest: {

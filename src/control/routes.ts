@@ -1,19 +1,28 @@
 import { Hono, type Context } from 'hono';
-import { OperationResolver } from '../contract/operations.js';
+import { OperationResolver, TOKEN_OPERATION } from '../contract/operations.js';
+import { controlView, type ControlClientView } from '../domain/views.js';
 import { FaultRuleConflict, FaultRuleError } from '../faults/engine.js';
 import { parseJsonText, readTextBody } from '../http/body.js';
 import type { AppEnv } from '../http/env.js';
 import { ApiError } from '../http/errors.js';
 import type { JournalFilter } from '../journal/journal.js';
+import { parseListQuery } from '../operations/list-query.js';
+import { FILTER_ATTRIBUTES } from '../query/filter.js';
+import { SORT_KEYS } from '../query/sort.js';
 import type { MockRuntime } from '../runtime/mock-runtime.js';
 import { parseSnapshot } from '../store/snapshot.js';
+import { changeFeed } from './events.js';
 import { controlOpenApi } from './openapi.js';
+import { serveUi } from './ui.js';
 import { parseProviderStateBody, ProviderStateError, runProviderStates } from './provider-states.js';
 
 /** Control bodies may be large (a whole state export), but not endless. */
 const MAX_CONTROL_BODY_BYTES = 64 * 1024 * 1024;
 
 const JOURNAL_FILTERS = new Set(['operationId', 'method', 'status', 'limit']);
+const CLIENT_LIST_PARAMETERS = ['filter', 'limit', 'next', 'prev', 'sort', 'totalResults'];
+/** The control API sees every tenant: every attribute filters, every key sorts. */
+const EVERY_ATTRIBUTE = { filterAttributes: FILTER_ATTRIBUTES, sortKeys: SORT_KEYS };
 
 /**
  * The control API under /__mock: no bearer token (unless a control token is configured),
@@ -33,6 +42,18 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
   control.get('/openapi.json', (c) => c.body(runtime.contracts.core.raw, 200, contractType));
   control.get('/openapi.v1.json', (c) => c.body(runtime.contracts.v1.raw, 200, contractType));
   control.get('/control.openapi.json', (c) => c.json(controlOpenApi));
+  control.get('/ui', (c) => serveUi(c, 'index.html'));
+  control.get('/ui/:file', (c) => serveUi(c, c.req.param('file')));
+  control.get('/operations', (c) =>
+    c.json({
+      operations: [...runtime.contracts.core.operations, ...runtime.contracts.v1.operations, TOKEN_OPERATION].map(({ operationId, method, path, contract }) => ({
+        operationId,
+        method,
+        path,
+        api: contract,
+      })),
+    }),
+  );
   control.get('/health', (c) => c.json({ status: 'ok', clients: world(c).store.count() }));
 
   control.post('/reset', async (c) => {
@@ -51,6 +72,19 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
     }
     world(c).replaceData(snapshot);
     return c.json(await flushed(c, { clients: world(c).store.count() }));
+  });
+
+  control.get('/clients', (c) => {
+    const params = new URL(c.req.url).searchParams;
+    for (const name of params.keys()) {
+      if (!CLIENT_LIST_PARAMETERS.includes(name)) throw new ApiError(400, `Unknown parameter "${name}"; use ${CLIENT_LIST_PARAMETERS.join(', ')}.`);
+    }
+    const page = world(c).service.listAll(parseListQuery(params, EVERY_ATTRIBUTE));
+    const body: { clients: ControlClientView[]; next?: string; prev?: string; totalResults?: number } = { clients: page.items.map(controlView) };
+    if (page.next !== undefined) body.next = page.next;
+    if (page.prev !== undefined) body.prev = page.prev;
+    if (page.total !== undefined) body.totalResults = page.total;
+    return c.json(body);
   });
 
   control.get('/faults', (c) => c.json({ faults: world(c).faults.list() }));
@@ -100,10 +134,18 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
   });
 
   control.get('/requests', (c) => c.json({ requests: world(c).journal.list(journalFilter(c)) }));
+  control.get('/requests/:id', (c) => {
+    const id = c.req.param('id');
+    const entry = /^[1-9]\d{0,15}$/.test(id) ? world(c).journal.get(Number(id)) : undefined;
+    if (!entry) throw new ApiError(404, `The journal holds no request with the id "${id}" (it keeps the last ${world(c).journal.limit}).`);
+    return c.json(entry);
+  });
   control.delete('/requests', (c) => {
     world(c).journal.clear();
     return c.body(null, 204);
   });
+
+  control.get('/events', changeFeed(runtime));
 
   control.get('/sessions', (c) => c.json({ sessions: runtime.sessions.list() }));
   control.post('/sessions', async (c) => {

@@ -17,6 +17,24 @@ function fullView(client: StoredClient): Record<string, unknown> {
   return view;
 }
 
+/** A stored client as the control API lists it (GET /__mock/clients): secrets as hints only, never hashes. */
+export interface ControlClientView {
+  clientId: string;
+  clientName: string;
+  appType: string;
+  tenantId: string;
+  createdAt: string;
+  /** How many secrets it holds. */
+  secrets: number;
+  clientSecrets?: { hint: string; createdAt: string; createdBy: string }[];
+  [field: string]: unknown;
+}
+
+/** The full view, plus what the API leaves out and a dashboard shows: the tenant and how many secrets. */
+export function controlView(client: StoredClient): ControlClientView {
+  return { ...fullView(client), tenantId: client.tenantId, secrets: client.secrets.length } as ControlClientView;
+}
+
 /** Core (`/api/core`): the full view without `jwksUri`, which only the tenant API has. */
 export function coreView(client: StoredClient): Record<string, unknown> {
   const { jwksUri: _jwks, ...view } = fullView(client);

@@ -99,6 +99,7 @@ class ActiveRule {
 export class FaultEngine {
   private rules: ActiveRule[] = [];
   private counter = 0;
+  private changes = 0;
 
   constructor(private readonly operationIds: readonly string[]) {}
 
@@ -107,11 +108,17 @@ export class FaultEngine {
     return this.rules.length === 0;
   }
 
+  /** Bumped when a rule is added or removed and when one fires (its hits change). */
+  get version(): number {
+    return this.changes;
+  }
+
   /** Validates and adds a rule; FaultRuleError for a bad one, FaultRuleConflict for a taken id. */
   add(input: unknown, root = 'rule'): FaultRuleView {
     const rule = this.validate(input, root, new Set());
     const active = new ActiveRule(rule);
     this.rules.push(active);
+    this.changes++;
     return active.view();
   }
 
@@ -123,6 +130,7 @@ export class FaultEngine {
       const taken = new Set<string>();
       const rules = inputs.map((input, i) => this.validate(input, `${root}[${i}]`, taken));
       this.rules = rules.map((rule) => new ActiveRule(rule));
+      this.changes++;
       return this.list();
     } catch (error) {
       this.rules = previous;
@@ -152,11 +160,14 @@ export class FaultEngine {
   remove(id: string): boolean {
     const before = this.rules.length;
     this.rules = this.rules.filter((r) => r.rule.id !== id);
-    return this.rules.length < before;
+    if (this.rules.length === before) return false;
+    this.changes++;
+    return true;
   }
 
   clear(): void {
     this.rules = [];
+    this.changes++;
   }
 
   /**
@@ -170,6 +181,7 @@ export class FaultEngine {
       if (active.remaining === 0 || !active.matches(request) || !active.fires()) continue;
       if (active.remaining !== undefined) active.remaining--;
       active.hits++;
+      if (fired === undefined) this.changes++;
       (fired ??= []).push(active.rule.id);
       delayMs += active.rule.delayMs ?? 0;
       if (active.action) return { delayMs, ruleId: active.rule.id, action: active.action, fired };

@@ -5,6 +5,7 @@ import { DomainError, type DomainErrorKind } from '../domain/errors.js';
 import { QueryError } from '../query/errors.js';
 import { SessionExistsError, SessionLimitError, SessionNameError } from '../runtime/sessions.js';
 import { DataFileError } from '../store/errors.js';
+import type { AppEnv } from './env.js';
 
 const TRACE_PREFIX = randomBytes(8).toString('hex');
 let traceCounter = 0;
@@ -57,14 +58,14 @@ export function describeError(error: unknown): { status: number; detail: string;
 }
 
 /** Every failure leaves in the API's error shape; nothing ever answers with a stack trace. */
-export function errorResponse(c: Context, error: unknown): Response {
+export function errorResponse(c: Context<AppEnv>, error: unknown): Response {
   const { status, detail, headers } = describeError(error);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return errorJson(c, status, detail);
 }
 
 /** An answer in the error shape; its detail and traceId stay on the context for the log line and the journal. */
-export function errorJson(c: Context, status: number, detail: string, headers?: Record<string, string>): Response {
+export function errorJson(c: Context<AppEnv>, status: number, detail: string, headers?: Record<string, string>): Response {
   const body = errorBody(status, detail);
   c.set('error', { detail, traceId: body.traceId });
   return c.json(body, status as 400, headers);

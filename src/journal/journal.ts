@@ -1,5 +1,5 @@
 import { ByteRing } from './byte-ring.js';
-import { decodeRecord, encodeRecord, type StoredRecord } from './record-codec.js';
+import { decodeRecord, encodeRecord, recordId, type StoredRecord } from './record-codec.js';
 import { redactHeader } from './redaction.js';
 
 /** How many requests the journal keeps by default (the oldest are dropped). */
@@ -37,6 +37,8 @@ export interface JournalRecord {
 export interface JournalEntry {
   id: number;
   time: string;
+  /** The session the request acted on (`default` without `x-mock-session`). */
+  session: string;
   method: string;
   path: string;
   query: Record<string, string | string[]>;
@@ -68,10 +70,13 @@ export class RequestJournal {
   private readonly ring: ByteRing;
   private readonly pending = new Map<number, JournalRecord>();
   private nextId = 1;
+  private changes = 0;
 
   constructor(
     readonly limit = DEFAULT_JOURNAL_LIMIT,
     maxBytes = JOURNAL_MAX_BYTES,
+    /** Named on every entry, so an entry read on its own still says where it happened. */
+    readonly session = 'default',
   ) {
     this.ring = new ByteRing(limit, maxBytes);
   }
@@ -79,6 +84,7 @@ export class RequestJournal {
   /** Keeps the record; with `body`, once that has settled (listed without it until then). */
   record(record: JournalRecord, body?: Promise<JournalBody | undefined>): void {
     const id = this.nextId++;
+    this.changes++;
     if (!body) {
       this.ring.push(encodeRecord(id, record));
       return;
@@ -86,8 +92,15 @@ export class RequestJournal {
     this.pending.set(id, record);
     void body.then((value) => {
       // Gone from `pending` when the journal was cleared meanwhile.
-      if (this.pending.delete(id)) this.ring.push(encodeRecord(id, value === undefined ? record : { ...record, body: value }));
+      if (!this.pending.delete(id)) return;
+      this.ring.push(encodeRecord(id, value === undefined ? record : { ...record, body: value }));
+      this.changes++;
     });
+  }
+
+  /** Bumped by every record, arrived body and clear: a reader that saw the same version saw the same entries. */
+  get version(): number {
+    return this.changes;
   }
 
   /** How many requests it holds. */
@@ -109,16 +122,29 @@ export class RequestJournal {
         (filter.status === undefined || r.status === filter.status),
     );
     if (filter.limit !== undefined) records = records.slice(Math.max(0, records.length - filter.limit));
-    return records.map(format);
+    return records.map((r) => format(r, this.session));
+  }
+
+  /** One entry by id; undefined when it was never recorded or has been dropped or cleared. */
+  get(id: number): JournalEntry | undefined {
+    const pending = this.pending.get(id);
+    if (pending) return format({ ...pending, id }, this.session);
+    // The ring holds at most `limit` records, newest last: a reverse scan finds recent ids first.
+    const records = this.ring.toArray();
+    for (let i = records.length - 1; i >= 0; i--) {
+      if (recordId(records[i]) === id) return format(decodeRecord(records[i]), this.session);
+    }
+    return undefined;
   }
 
   clear(): void {
     this.ring.clear();
     this.pending.clear();
+    this.changes++;
   }
 }
 
-function format(record: StoredRecord): JournalEntry {
+function format(record: StoredRecord, session: string): JournalEntry {
   // Null-prototype objects: a header or parameter named __proto__ stays a plain key.
   // Headers lower-cases the names and joins repeated ones, as a server reading them would.
   const received = new Headers();
@@ -133,6 +159,7 @@ function format(record: StoredRecord): JournalEntry {
   const entry = {
     id: record.id,
     time: new Date(record.at).toISOString(),
+    session,
     method: record.method,
     path: record.path,
     query,

@@ -38,6 +38,9 @@ export function decodeRecord(text: string): StoredRecord {
   return record;
 }
 
+/** A record's id without decoding the rest (it comes first). */
+export const recordId = (text: string): number => Number(text.slice(0, text.indexOf(',')));
+
 const str = (value: string) => `${value.length}:${value}`;
 const opt = (value: string | undefined) => (value === undefined ? '~' : str(value));
 

@@ -53,6 +53,7 @@ export class Sessions {
   /** Least recently used first: a use moves an entry to the end. */
   private readonly named = new Map<string, Entry>();
   private defaultLastUsed: number;
+  private changes = 0;
 
   constructor(
     readonly defaultWorld: MockWorld,
@@ -90,16 +91,24 @@ export class Sessions {
     }
     const world = this.make(name, scenario);
     this.named.set(name, { world, lastUsed: this.limits.now() });
+    this.changes++;
     return world;
   }
 
   /** Ends a named session; false when there is none. */
   delete(name: string): boolean {
-    return this.named.delete(name);
+    if (!this.named.delete(name)) return false;
+    this.changes++;
+    return true;
   }
 
   get size(): number {
     return this.named.size;
+  }
+
+  /** Bumped when a session is made or ends: a reader that saw the same version saw the same names. */
+  get version(): number {
+    return this.changes;
   }
 
   list(): SessionInfo[] {
@@ -121,6 +130,7 @@ export class Sessions {
     for (const [name, entry] of this.named) {
       if (entry.lastUsed > cutoff) break;
       this.named.delete(name);
+      this.changes++;
     }
   }
 }

@@ -5,7 +5,7 @@ import { FaultEngine } from '../faults/engine.js';
 import type { FaultRule } from '../faults/rules.js';
 import { RateLimits, type RateLimitSettings } from '../faults/rate-limit.js';
 import type { Scenario } from '../faults/scenarios.js';
-import { DEFAULT_JOURNAL_LIMIT, RequestJournal } from '../journal/journal.js';
+import { DEFAULT_JOURNAL_LIMIT, JOURNAL_MAX_BYTES, RequestJournal } from '../journal/journal.js';
 import { OAuthClientsService } from '../service/oauth-clients.js';
 import { TokenService } from '../service/tokens.js';
 import type { ClientStore, Snapshot } from '../store/types.js';
@@ -27,6 +27,18 @@ export interface WorldSetup {
   scenario(name: string): Scenario;
   /** A scenario's clients for an owner (faker data generated once per process). */
   scenarioData(scenario: Scenario, owner: IdentityConfig['default']): Snapshot;
+}
+
+/** Each part of a world that the change feed watches, by its version: a part whose version moved has changed. */
+export interface WorldVersions {
+  data: number;
+  journal: number;
+  faults: number;
+}
+
+/** What a `change` event of GET /__mock/events carries: the world's versions and the sessions'. */
+export interface ChangeVersions extends WorldVersions {
+  sessions: number;
 }
 
 export class UnknownScenarioError extends Error {
@@ -76,10 +88,15 @@ export class MockWorld {
     // it loads, so the starting records can be kept by reference: no second copy of the data.
     this.initialData = store.snapshotByReference();
     this.faults = new FaultEngine(setup.operationIds);
-    this.journal = new RequestJournal(setup.journalLimit ?? DEFAULT_JOURNAL_LIMIT);
+    this.journal = new RequestJournal(setup.journalLimit ?? DEFAULT_JOURNAL_LIMIT, JOURNAL_MAX_BYTES, name || 'default');
     this.rateLimits = new RateLimits(() => setup.entropy.now(), setup.rateLimits);
     if (startScenario) this.applySettings(startScenario);
     this.start = { identities: this.identities, faults: this.faults.definitions(), rateLimits: this.rateLimits.settings };
+  }
+
+  /** What the change feed (GET /__mock/events) watches: each part's version moves when it changes. */
+  get versions(): WorldVersions {
+    return { data: this.store.version, journal: this.journal.version, faults: this.faults.version };
   }
 
   /** Replaces all stored data (validated by the caller); new timestamps stay after the loaded ones. */

@@ -18,7 +18,8 @@ import { decodeCursor, encodeCursor, queryFingerprint, type CursorPosition } fro
 import { compileFilter, type FilterAttribute } from '../query/filter.js';
 import { paginate } from '../query/page.js';
 import { sortKeyValue, type SortSpec } from '../query/sort.js';
-import type { ClientStore } from '../store/types.js';
+import type { SortedIndex } from '../query/sorted-index.js';
+import { tenantClientKey, type ClientStore } from '../store/types.js';
 
 export interface ListQuery {
   filter?: string;
@@ -106,10 +107,20 @@ export class OAuthClientsService {
   }
 
   list(identity: Identity, query: ListQuery, visibility: Visibility = 'own'): ListResult {
-    const match = query.filter === undefined ? () => true : compileFilter(query.filter, query.filterAttributes);
-    const parts = [this.world, identity.tenantId, visibility, query.filter ?? '', query.sort.text];
-    const fingerprint = memo(this.fingerprints, JSON.stringify(parts), () => queryFingerprint(parts));
     const index = visibility === 'shared' ? this.store.visibleIndex(identity.tenantId, query.sort.key) : this.store.index(identity.tenantId, query.sort.key);
+    return this.page(index, [identity.tenantId, visibility], query, (client) => client.clientId);
+  }
+
+  /** Every tenant's clients, filtered and paged as a list is (the control API's view of the store). */
+  listAll(query: ListQuery): ListResult {
+    return this.page(this.store.allIndex(query.sort.key), ['', 'all'], query, tenantClientKey);
+  }
+
+  /** A page of an index; `scope` (with the world, filter and sort) is what a cursor is bound to. */
+  private page(index: SortedIndex<StoredClient>, scope: readonly string[], query: ListQuery, idOf: (client: StoredClient) => string): ListResult {
+    const match = query.filter === undefined ? () => true : compileFilter(query.filter, query.filterAttributes);
+    const parts = [this.world, ...scope, query.filter ?? '', query.sort.text];
+    const fingerprint = memo(this.fingerprints, JSON.stringify(parts), () => queryFingerprint(parts));
     const page = paginate({
       index,
       descending: query.sort.descending,
@@ -120,7 +131,7 @@ export class OAuthClientsService {
       countTotal: query.totalResults,
     });
     const cursor = (dir: 'next' | 'prev', client: StoredClient): string => {
-      const position: CursorPosition = { key: sortKeyValue(query.sort.key, client), id: client.clientId };
+      const position: CursorPosition = { key: sortKeyValue(query.sort.key, client), id: idOf(client) };
       const key = JSON.stringify([dir, fingerprint, position.key, position.id]);
       return memo(this.cursors, key, () => encodeCursor(dir, position, fingerprint, this.cursorSecret));
     };

@@ -1,7 +1,7 @@
 import type { StoredClient, StoredConnectionConfig } from '../domain/types.js';
 import { SortedIndex } from '../query/sorted-index.js';
 import { sortKeyValue, type SortKey } from '../query/sort.js';
-import type { ClientStore, Snapshot } from './types.js';
+import { tenantClientKey, type ClientStore, type Snapshot } from './types.js';
 
 /**
  * One tenant's clients by id, plus an ordered index per sort key so lists never sort per request.
@@ -60,6 +60,8 @@ export class MemoryStore implements ClientStore {
   /** Bumped by every change: what a cached view or answer is valid for. */
   private changes = 0;
   private readonly visible = new Map<string, { version: number; index: SortedIndex<StoredClient> }>();
+  /** Every tenant's clients by sort key (the control API's list), rebuilt after a change when next read. */
+  private readonly everyTenant = new Map<SortKey, { version: number; index: SortedIndex<StoredClient> }>();
 
   constructor(initial?: Snapshot) {
     if (initial) this.replace(initial);
@@ -90,6 +92,15 @@ export class MemoryStore implements ClientStore {
     const index = newIndex(key);
     index.rebuild([...others.filter((c) => !own.has(c.clientId)), ...own]);
     this.visible.set(cacheKey, { version: this.changes, index });
+    return index;
+  }
+
+  allIndex(key: SortKey): SortedIndex<StoredClient> {
+    const cached = this.everyTenant.get(key);
+    if (cached && cached.version === this.changes) return cached.index;
+    const index = new SortedIndex<StoredClient>((c) => sortKeyValue(key, c), tenantClientKey);
+    index.rebuild(this.clients());
+    this.everyTenant.set(key, { version: this.changes, index });
     return index;
   }
 

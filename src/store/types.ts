@@ -19,7 +19,7 @@ export interface ClientStore {
   readonly kind: 'memory' | 'file';
   /** Where the data lives, for the startup line: `memory` or the file path. */
   readonly location: string;
-  /** Changes with every change of the data: what a cached answer is valid for. */
+  /** Bumped by every change of the data: a reader that saw the same version saw the same data (a cached answer is valid). */
   readonly version: number;
   get(tenantId: string, clientId: string): StoredClient | undefined;
   /** A published client of another tenant than `tenantId`, by id. */
@@ -28,6 +28,8 @@ export interface ClientStore {
   index(tenantId: string, key: SortKey): SortedIndex<StoredClient>;
   /** As `index`, plus the clients other tenants published. */
   visibleIndex(tenantId: string, key: SortKey): SortedIndex<StoredClient>;
+  /** Every tenant's clients ordered by a sort key, each by `tenantClientKey` (an id may be taken in several tenants). */
+  allIndex(key: SortKey): SortedIndex<StoredClient>;
   count(tenantId?: string): number;
   /** Insert or replace a client. Stored records are never mutated in place: put a new object. */
   put(client: StoredClient): void;
@@ -48,3 +50,6 @@ export interface ClientStore {
   flush(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A client's id within its tenant, unique across tenants; ordered by client id first, as the API breaks ties. */
+export const tenantClientKey = (client: StoredClient): string => `${client.clientId}\u0000${client.tenantId}`;

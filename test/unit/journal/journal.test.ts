@@ -42,6 +42,7 @@ describe('RequestJournal', () => {
     expect(entry).toEqual({
       id: 1,
       time: '2025-01-02T03:04:05.006Z',
+      session: 'default',
       method: 'POST',
       path: '/api/core/oauth-clients',
       query: { limit: '2', filter: ['a', 'b'] },
@@ -110,6 +111,22 @@ describe('RequestJournal', () => {
     arrive({ text: 'late' });
     await Promise.resolve();
     expect(journal.list()).toEqual([]);
+  });
+
+  it('finds one entry by id, pending or kept, and names its session and error detail', async () => {
+    const journal = new RequestJournal(2, undefined, 'worker-1');
+    let arrive!: (body: { json: unknown }) => void;
+    journal.record(record({ status: 404, error: { detail: 'OAuth client "x" was not found.', traceId: 'a'.repeat(32) } }));
+    journal.record(record({ method: 'POST', status: 201 }), new Promise((done) => (arrive = done)));
+    expect(journal.get(1)).toMatchObject({ id: 1, session: 'worker-1', status: 404, error: { detail: 'OAuth client "x" was not found.', traceId: 'a'.repeat(32) } });
+    expect(journal.get(2)).toMatchObject({ id: 2, method: 'POST' });
+    arrive({ json: { clientName: 'late' } });
+    await Promise.resolve();
+    expect(journal.get(2)).toMatchObject({ id: 2, body: { clientName: 'late' } });
+    journal.record(record({ path: '/third' }));
+    expect(journal.get(1)).toBeUndefined(); // dropped: the journal keeps two
+    expect(journal.get(3)).toMatchObject({ path: '/third' });
+    expect(journal.get(4)).toBeUndefined();
   });
 
   it('keeps fewer records than the limit when they exceed its byte budget', () => {

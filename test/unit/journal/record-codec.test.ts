@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { JournalBody, JournalRecord } from '../../../src/journal/journal.js';
-import { decodeRecord, encodeRecord } from '../../../src/journal/record-codec.js';
+import { decodeRecord, encodeRecord, recordId } from '../../../src/journal/record-codec.js';
 
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });
 
@@ -23,6 +23,7 @@ const journalRecord: fc.Arbitrary<JournalRecord> = fc.record({
   status: fc.integer({ min: 0, max: 599 }),
   durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
   fault: fc.option(text, { nil: undefined }),
+  error: fc.option(fc.record({ detail: text, traceId: text }), { nil: undefined }),
 });
 
 describe('journal record codec', () => {
@@ -31,6 +32,7 @@ describe('journal record codec', () => {
       fc.property(fc.integer({ min: 1, max: 2 ** 40 }), journalRecord, (id, record) => {
         const decoded = decodeRecord(encodeRecord(id, record));
         expect(decoded).toEqual({ ...record, id });
+        expect(recordId(encodeRecord(id, record))).toBe(id);
       }),
     );
   });

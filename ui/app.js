@@ -418,7 +418,8 @@ function renderRequests(entries) {
 function requestDetail(entry) {
   const facts = [
     ['Status', entry.status === 0 ? '0 (connection dropped)' : String(entry.status)],
-    ['Error', entry.error && `${entry.error.detail} (traceId ${entry.error.traceId})`],
+    ['Error', entry.error?.detail],
+    ['Trace id', entry.error?.traceId],
     ['Fault', entry.fault],
     ['Operation', entry.operationId ?? 'none (no operation has this path and method)'],
     ['Session', entry.session],

@@ -23,7 +23,7 @@ describe('GET /__mock/requests/{id}', () => {
     const entry = await control.get(`/requests/${missing.id}`);
     expect(entry.status).toBe(200);
     expect(entry.body).toEqual(missing);
-    expect(entry.body).toMatchObject({ session: 'default', status: 404, error: 'OAuth client "nope" was not found.' });
+    expect(entry.body).toMatchObject({ session: 'default', status: 404, error: { detail: 'OAuth client "nope" was not found.', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) } });
     const [created] = (await control.get('/requests', in_('w'))).body.requests;
     expect(created).toMatchObject({ session: 'w', status: 201, body: { clientName: 'One' } });
     expect(created).not.toHaveProperty('error');
@@ -34,7 +34,7 @@ describe('GET /__mock/requests/{id}', () => {
     await control.post('/faults', { status: 503, operationId: 'readAllOAuthClientsQCC', times: 1 });
     await api.get(API);
     const [entry] = (await control.get('/requests')).body.requests;
-    expect(entry).toMatchObject({ status: 503, fault: 'fault-1', error: 'The service is temporarily unavailable; try again later.' });
+    expect(entry).toMatchObject({ status: 503, fault: 'fault-1', error: { detail: 'The service is temporarily unavailable; try again later.', traceId: expect.any(String) } });
   });
 
   it('is a 404 for an id the journal does not hold, in the error shape', async () => {

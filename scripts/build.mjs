@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 /**
- * The CommonJS build, beside the ESM one that tsc writes to dist/ (run after it: `npm run build`).
+ * `npm run build`, also run by `prepare` (npm install in a clone, installs from git or a folder):
+ * dist/ from scratch, in two builds.
  *
- *   dist/cjs/index.js      src/index.ts bundled by esbuild as CommonJS
- *   dist/cjs/faker-en.js   @faker-js/faker/locale/en as CommonJS, required on first use (seedCount, large-tenant)
- *   dist/cjs/package.json  {"type": "commonjs"}: .js and .d.ts files under dist/cjs/ are CommonJS
- *   dist/cjs/**\/*.d.ts     the declarations tsc wrote to dist/, copied: the same types, read as CommonJS
+ * 1. ESM: tsc -p tsconfig.build.json writes dist/**\/*.js and .d.ts (no source maps: src/ is not shipped).
+ * 2. CommonJS, beside it:
+ *      dist/cjs/index.js      src/index.ts bundled by esbuild as CommonJS
+ *      dist/cjs/faker-en.js   @faker-js/faker/locale/en as CommonJS, required on first use (seedCount, large-tenant)
+ *      dist/cjs/package.json  {"type": "commonjs"}: .js and .d.ts files under dist/cjs/ are CommonJS
+ *      dist/cjs/**\/*.d.ts     the declarations tsc wrote to dist/, copied: the same types, read as CommonJS
  *
- * Why a bundle and not a second tsc run: three dependencies are ESM-only (jose, lowdb with steno,
- * faker). Node >= 20.19 can require() them, but Jest's own module loader cannot (on Node 20 it
- * throws "Must use import to load ES Module"), so they are bundled in; the dependencies that ship
+ * Why a bundle and not a second tsc run: three dependencies are ESM-only (jose, lowdb, faker).
+ * Node >= 20.19 can require() them, but Jest's own module loader cannot (on Node 20 it throws
+ * "Must use import to load ES Module"), so they are bundled in; the dependencies that ship
  * CommonJS (hono, @hono/node-server, ajv, ajv-formats) stay external and are shared with the
  * application's own copies.
  *
@@ -19,8 +22,9 @@
  * `<name>.cjs.ts` is replaced by it (src/data/load-faker.cjs.ts). Any other use of `import.meta`
  * fails the build rather than break at run time.
  */
-import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,11 +38,30 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const SHARED = ['hono', '@hono/node-server', 'ajv', 'ajv-formats'];
 for (const name of Object.keys(pkg.dependencies)) {
   if (!SHARED.includes(name) && !['jose', 'lowdb', '@faker-js/faker'].includes(name)) {
-    throw new Error(`scripts/build-cjs.mjs: decide whether the dependency ${name} is bundled (ESM-only) or shared (ships CommonJS)`);
+    throw new Error(`scripts/build.mjs: decide whether the dependency ${name} is bundled (ESM-only) or shared (ships CommonJS)`);
   }
 }
 
-if (!existsSync(join(dist, 'index.js'))) throw new Error('scripts/build-cjs.mjs: run tsc first (npm run build)');
+// The build needs the dev dependencies. A folder installed by path (`npm install ../clone`) runs
+// this as its prepare script: say what to do rather than "tsc: not found".
+const require = createRequire(join(root, 'package.json'));
+let tsc;
+try {
+  tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+  require.resolve('esbuild');
+} catch {
+  console.error(
+    `qlik-oauth-clients-mock: cannot build dist/: the dev dependencies (typescript, esbuild) are not installed in ${root}. ` +
+      'Run `npm install` there first, then install it again.',
+  );
+  process.exit(1);
+}
+
+rmSync(dist, { recursive: true, force: true });
+const compiled = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+if (compiled.status !== 0) process.exit(compiled.status ?? 1);
+
+const { build } = await import('esbuild');
 mkdirSync(out, { recursive: true });
 
 /** ESM-build semantics inside the bundle: per-module import.meta.url, .cjs.ts variants. */

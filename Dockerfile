@@ -2,10 +2,13 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: "prepare" would build before the sources are here (the build below does it);
+# no dependency needs its install script (esbuild finds its binary without it).
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 # Runtime stage: production dependencies, compiled code, the contract, the data and the dashboard's page.
 FROM node:24-bookworm-slim

@@ -1,11 +1,7 @@
-import { createRequire } from 'node:module';
-import type { Faker } from '@faker-js/faker';
 import { sha256Hex } from '../domain/ids.js';
 import { HINT_LENGTH } from '../domain/secrets.js';
 import type { Identity, StoredClient } from '../domain/types.js';
-
-// Loaded only when asked for (it costs ~35 ms of startup); require(esm) works on Node >= 20.19.
-const loadFaker = (): Faker => (createRequire(import.meta.url)('@faker-js/faker/locale/en') as { faker: Faker }).faker;
+import { loadFakerModule } from './load-faker.js';
 
 const APP_SUFFIXES = ['Portal', 'Dashboard', 'Sync', 'Reporting', 'Embed', 'Connector', 'Analytics', 'Automation', 'Gateway', 'Mobile'];
 const SCOPES = ['user_default', 'admin_classic', 'automations', 'apps:read', 'apps:export', 'spaces.data:read'];
@@ -17,7 +13,7 @@ const REFERENCE_DATE = '2025-11-01T00:00:00.000Z';
  * Secrets are generated and only their hash kept, as the service does.
  */
 export function fakeClients(count: number, owner: Identity, seed?: number): StoredClient[] {
-  const faker = loadFaker();
+  const faker = loadFakerModule();
   faker.seed(seed ?? Math.floor(Math.random() * 2 ** 31));
   const clients: StoredClient[] = [];
   const ids = new Set<string>();

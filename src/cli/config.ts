@@ -76,6 +76,13 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
       throw new UsageError(`--cors-origins (CORS_ORIGINS) takes origins such as https://app.example.com (lower case, no path or trailing slash); got "${origin}"`);
     }
   }
+  // An unset CI secret expands to '': a control token that is set but empty would leave the
+  // control API open without a word, so it is refused (the flag and the variable alike).
+  const controlToken = typeof values['control-token'] === 'string' ? values['control-token'] : env.CONTROL_TOKEN;
+  if (controlToken !== undefined && controlToken.trim() === '') {
+    const where = typeof values['control-token'] === 'string' ? '--control-token' : 'CONTROL_TOKEN';
+    throw new UsageError(`${where} is set but empty; give the token, or leave it out to keep the control API open`);
+  }
   const rateLimitsEnv = env.RATE_LIMITS;
   if (rateLimitsEnv !== undefined && !['', 'true', 'false', '1', '0'].includes(rateLimitsEnv)) {
     throw new UsageError(`RATE_LIMITS must be true or false; got "${rateLimitsEnv}"`);
@@ -91,7 +98,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
     logLevel: logLevel as LogLevel,
     corsOrigins,
     rateLimits: values['rate-limits'] === true || rateLimitsEnv === 'true' || rateLimitsEnv === '1',
-    controlToken: read('control-token'),
+    controlToken,
     maxSessions: optionalInteger('max-sessions', read('max-sessions'), 1, 100_000),
     sessionTtlMs: duration('session-ttl', read('session-ttl')),
   };

@@ -22,6 +22,9 @@ const padded = (size: number) => {
 };
 const nested = (depth: number, inner = '1') => '['.repeat(depth) + inner + ']'.repeat(depth);
 const filter = (text: string) => `${API}?filter=${encodeURIComponent(text)}`;
+/** A fault rule that never fires on the table's requests (deleting a secret), with `extra`. */
+const faultRule = (extra: Record<string, unknown>) => JSON.stringify({ status: 503, operationId: 'deleteOAuthClientSecretQCC', ...extra });
+const manyHeaders = (count: number, size: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`x-h${i}`, 'v'.repeat(size)]));
 
 export type Bullet =
   | 'body size'
@@ -37,7 +40,9 @@ export type Bullet =
   | 'paths'
   | 'headers'
   | 'methods'
-  | 'token endpoint';
+  | 'token endpoint'
+  | 'fault rules'
+  | 'connections';
 
 export interface AppCase {
   name: string;
@@ -232,6 +237,21 @@ export const APP_CASES: AppCase[] = [
 
   // --- token endpoint (POST /oauth/token: no bearer token) ---------------------------------
   ...tokenCases(),
+
+  // --- fault rules ------------------------------------------------------------------------
+  { name: 'fault header value with CR LF', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: { 'x-a': 'b\r\nset-cookie: x=y' } }), expectStatus: 400, note: 'it would split the answer; accepted before, then every matching request was a 500' },
+  { name: 'fault header value with NUL', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: { 'x-a': 'b\u0000' } }), expectStatus: 400 },
+  { name: 'fault header value with a character above U+00FF', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: { 'x-a': 'caf\u00e9 \u2192 \u{1f680}' } }), expectStatus: 400, note: 'a header byte is latin-1' },
+  { name: 'fault header value in latin-1 (é)', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: { 'x-a': 'caf\u00e9' } }), expectStatus: 201, note: 'sent as the byte 0xE9' },
+  { name: 'fault header te (hop-by-hop)', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: { TE: 'trailers' } }), expectStatus: 400, note: 'with connection, keep-alive, proxy-connection, trailer, upgrade, transfer-encoding, content-length' },
+  { name: 'fault header name that is not a token', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: { 'x a:': 'b' } }), expectStatus: 400 },
+  { name: '51 fault headers', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: manyHeaders(51, 1) }), expectStatus: 400, note: 'at most 50' },
+  { name: '50 fault headers', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: manyHeaders(50, 1) }), expectStatus: 201 },
+  { name: 'fault headers of more than 16 KiB in all', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: manyHeaders(3, 6000) }), expectStatus: 400, note: 'names and values count; at most 16,384 bytes' },
+  { name: '100 fault headers of 8 KiB', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: manyHeaders(100, 8192) }), expectStatus: 400 },
+  { name: 'fault rule id "."', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ id: '.' }), expectStatus: 400, note: 'URL parsing resolves it away: it could not be read or removed by id' },
+  { name: 'fault rule id ".."', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ id: '..' }), expectStatus: 400 },
+  { name: 'fault rule id "..." (not a dot segment)', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ id: '...' }), expectStatus: 201 },
 ];
 
 function tokenCases(): AppCase[] {

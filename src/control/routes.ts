@@ -99,7 +99,8 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
     return c.json(await flushed(c, { scenario: name, clients: world(c).store.count(), faults: world(c).faults.list().map((f) => f.id) }));
   });
 
-  control.get('/requests', (c) => c.json({ requests: world(c).journal.list(journalFilter(c)) }));
+  // One buffer shared by parallel reads while the journal does not change (see RequestJournal.listJson).
+  control.get('/requests', (c) => c.body(world(c).journal.listJson(journalFilter(c)), 200, { 'content-type': 'application/json' }));
   control.delete('/requests', (c) => {
     world(c).journal.clear();
     return c.body(null, 204);

@@ -11,5 +11,7 @@ export type AppEnv = {
     operationId?: string;
     /** The id of the fault rule (or `prefer`, `rate-limit`) that answered the request, if any. */
     fault?: string;
+    /** An unexpected error the request ran into, on one line (for its log line; the answer says only that it is a bug). */
+    error?: string;
   };
 };

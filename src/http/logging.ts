@@ -35,6 +35,8 @@ export function requestLogger(level: LogLevel, sink: LogSink = (line) => process
     if (session) entry.session = session;
     const fault = c.get('fault');
     if (fault) entry.fault = fault;
+    const error = c.get('error');
+    if (error) entry.error = error;
     if (RANK[level] >= RANK.debug) entry.query = new URL(c.req.url).search || undefined;
     sink(JSON.stringify(entry));
   };

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { OperationResolver } from '../contract/operations.js';
 import { FaultRuleConflict, FaultRuleError } from '../faults/engine.js';
-import { parseJsonText, readTextBody } from '../http/body.js';
+import { incomingOf, parseJsonText, readTextBody } from '../http/body.js';
 import type { AppEnv } from '../http/env.js';
 import { ApiError } from '../http/errors.js';
 import type { JournalFilter } from '../journal/journal.js';
@@ -159,7 +159,7 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
 
 /** Control bodies are JSON whatever their content type (so `curl -d` works as is). */
 async function readJson(c: Context<AppEnv>): Promise<unknown> {
-  const text = await readTextBody(c.req.raw, MAX_CONTROL_BODY_BYTES);
+  const text = await readTextBody(c.req.raw, MAX_CONTROL_BODY_BYTES, incomingOf(c));
   if (text.trim() === '') throw new ApiError(400, 'A JSON request body is required.');
   return parseJsonText(text);
 }

@@ -1,9 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { ControlClient } from './client/control-client.js';
 import { buildApp } from './app.js';
-import { answerClientErrors } from './http/client-error.js';
+import { createMockServer } from './http/server.js';
 import { MockRuntime, type MockOptions } from './runtime/mock-runtime.js';
 
 export type { MockOptions } from './runtime/options.js';
@@ -45,11 +44,17 @@ export async function startMock(options: StartOptions = {}): Promise<RunningMock
   const runtime = options.dataFile ? await MockRuntime.onFile(options.dataFile, options) : MockRuntime.inMemory(options);
   const app = buildApp(runtime);
   const host = options.host ?? '127.0.0.1';
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));
-    s.once('error', reject);
+  const { logLevel = 'silent', logSink = (line: string) => void process.stdout.write(`${line}\n`) } = runtime.options;
+  // Something unexpected below the app (no request to log it with): one JSON line, like the request log's.
+  const logError = logLevel === 'silent' ? undefined : (message: string) => logSink(JSON.stringify({ time: new Date().toISOString(), level: 'error', message }));
+  const server: Server = createMockServer({ fetch: app.fetch, logError });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
-  answerClientErrors(server as Server);
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? 'localhost' : host;
   const url = `http://${urlHost}:${port}`;
@@ -63,7 +68,7 @@ export async function startMock(options: StartOptions = {}): Promise<RunningMock
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.closeAllConnections();
       });
       await runtime.world.store.close();
     },

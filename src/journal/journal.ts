@@ -68,7 +68,7 @@ export class RequestJournal {
   /** Changes whenever what a read returns may change. */
   private version = 0;
   /** The last answer of `listJson`, shared by every read until the journal changes. */
-  private shared?: { version: number; key: string; bytes: Buffer };
+  private shared?: { version: number; key: string; bytes: Buffer<ArrayBuffer> };
 
   constructor(
     readonly limit = DEFAULT_JOURNAL_LIMIT,
@@ -109,7 +109,7 @@ export class RequestJournal {
    * journal changes, so parallel reads of a full journal hold one copy of it, not one each
    * (100 parallel reads of a full journal once took 2.4 GB), and format it once.
    */
-  listJson(filter: JournalFilter = {}): Buffer {
+  listJson(filter: JournalFilter = {}): Buffer<ArrayBuffer> {
     const key = `${filter.operationId ?? ''}\u0000${filter.method?.toUpperCase() ?? ''}\u0000${filter.status ?? ''}\u0000${filter.limit ?? ''}`;
     const shared = this.shared;
     if (shared && shared.version === this.version && shared.key === key) return shared.bytes;
@@ -174,7 +174,7 @@ const recordId = (head: string): number => Number(head.slice(0, head.indexOf(','
 
 /** UTF-8 written into one buffer that grows by doubling (rarely: it starts at the expected size). */
 class Utf8Output {
-  private buffer: Buffer;
+  private buffer: Buffer<ArrayBuffer>;
   private length = 0;
 
   constructor(expected: number) {
@@ -194,8 +194,8 @@ class Utf8Output {
     this.length += this.buffer.write(text, this.length, 'utf8');
   }
 
-  done(): Buffer {
-    return this.buffer.subarray(0, this.length);
+  done(): Buffer<ArrayBuffer> {
+    return this.buffer.subarray(0, this.length) as Buffer<ArrayBuffer>;
   }
 }
 

@@ -65,10 +65,8 @@ export class RequestJournal {
   private readonly ring: ByteRing;
   private readonly pending = new Map<number, JournalRecord>();
   private nextId = 1;
-  /** Changes whenever what a read returns may change. */
-  private version = 0;
-  /** The last answer of `listJson`, shared by every read until the journal changes. */
-  private shared?: { version: number; key: string; bytes: Buffer<ArrayBuffer> };
+  /** The last answer of `listJson`, shared by every read until the journal changes (then dropped at once). */
+  private shared?: { key: string; bytes: Buffer<ArrayBuffer> };
 
   constructor(
     readonly limit = DEFAULT_JOURNAL_LIMIT,
@@ -80,7 +78,7 @@ export class RequestJournal {
   /** Keeps the record; with `body`, once that has settled (listed without it until then). */
   record(record: JournalRecord, body?: Promise<JournalBody | undefined>): void {
     const id = this.nextId++;
-    this.version++;
+    this.shared = undefined;
     if (!body) {
       this.ring.push(encodeRecord(id, record));
       return;
@@ -89,7 +87,7 @@ export class RequestJournal {
     void body.then((value) => {
       // Gone from `pending` when the journal was cleared meanwhile.
       if (!this.pending.delete(id)) return;
-      this.version++;
+      this.shared = undefined;
       this.ring.push(encodeRecord(id, value === undefined ? record : { ...record, body: value }));
     });
   }
@@ -111,8 +109,7 @@ export class RequestJournal {
    */
   listJson(filter: JournalFilter = {}): Buffer<ArrayBuffer> {
     const key = `${filter.operationId ?? ''}\u0000${filter.method?.toUpperCase() ?? ''}\u0000${filter.status ?? ''}\u0000${filter.limit ?? ''}`;
-    const shared = this.shared;
-    if (shared && shared.version === this.version && shared.key === key) return shared.bytes;
+    if (this.shared?.key === key) return this.shared.bytes;
     this.shared = undefined; // the old answer may go as soon as the reads sending it are done
     const refs = this.selected(filter);
     const out = new Utf8Output(this.ring.usedBytes + refs.length * 512 + 16);
@@ -123,12 +120,11 @@ export class RequestJournal {
     });
     out.write(']}');
     const bytes = out.done();
-    this.shared = { version: this.version, key, bytes };
+    this.shared = { key, bytes };
     return bytes;
   }
 
   clear(): void {
-    this.version++;
     this.shared = undefined;
     this.ring.clear();
     this.pending.clear();

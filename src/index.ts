@@ -1,10 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { ControlClient } from './client/control-client.js';
 import { buildApp } from './app.js';
-import { answerClientErrors } from './http/client-error.js';
-import { logOutput } from './http/logging.js';
+import { defaultLogFormat, formatEvent, logOutput } from './http/logging.js';
+import { createMockServer } from './http/server.js';
 import { MockRuntime, type MockOptions } from './runtime/mock-runtime.js';
 
 export type { MockOptions } from './runtime/options.js';
@@ -13,9 +12,6 @@ export { MockRuntime } from './runtime/mock-runtime.js';
 export { ControlClient, ControlError } from './client/control-client.js';
 export type { FaultRuleInput } from './faults/rules.js';
 export type { JournalEntry } from './journal/journal.js';
-export type { ClientsPage, ClientsQuery } from './client/control-client.js';
-export type { ControlClientView } from './domain/views.js';
-export type { ChangeVersions } from './runtime/world.js';
 
 /** The Hono app of an in-memory mock, for `app.request()` with no socket at all. */
 export function createApp(options: MockOptions = {}) {
@@ -51,11 +47,17 @@ export async function startMock(options: StartOptions = {}): Promise<RunningMock
   // Lines buffered for stdout are written out when the mock closes.
   const log = options.logLevel && options.logLevel !== 'silent' ? logOutput(options.logSink) : undefined;
   const app = buildApp(runtime, { boundHost: host, log });
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));
-    s.once('error', reject);
+  // Something unexpected below the app (no request to log it with): one line, in the request log's format.
+  const format = options.logFormat ?? (options.logSink ? 'json' : defaultLogFormat());
+  const logError = log && ((message: string) => log.write(formatEvent('error', message, format)));
+  const server: Server = createMockServer({ fetch: app.fetch, logError });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
-  answerClientErrors(server as Server);
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? 'localhost' : host;
   const url = `http://${urlHost}:${port}`;
@@ -69,7 +71,7 @@ export async function startMock(options: StartOptions = {}): Promise<RunningMock
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.closeAllConnections();
       });
       await runtime.world.store.close();
       log?.flushSync();

@@ -96,6 +96,13 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
       throw new UsageError(`--allowed-hosts (ALLOWED_HOSTS) takes host names such as qlik or mock.example.com (no scheme, port or path); got "${host}"`);
     }
   }
+  // An unset CI secret expands to '': a control token that is set but empty would leave the
+  // control API open without a word, so it is refused (the flag and the variable alike).
+  const controlToken = typeof values['control-token'] === 'string' ? values['control-token'] : env.CONTROL_TOKEN;
+  if (controlToken !== undefined && controlToken.trim() === '') {
+    const where = typeof values['control-token'] === 'string' ? '--control-token' : 'CONTROL_TOKEN';
+    throw new UsageError(`${where} is set but empty; give the token, or leave it out to keep the control API open`);
+  }
   /** A boolean flag, or its environment variable as true/false/1/0. */
   const flagOrEnv = (flag: string): boolean => {
     const name = SETTINGS.find((s) => s.flag === flag)!.env;
@@ -118,7 +125,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
     corsOrigins,
     allowedHosts,
     rateLimits: flagOrEnv('rate-limits'),
-    controlToken: read('control-token'),
+    controlToken,
     maxSessions: optionalInteger('max-sessions', read('max-sessions'), 1, 100_000),
     sessionTtlMs: duration('session-ttl', read('session-ttl')),
   };

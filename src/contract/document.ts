@@ -38,6 +38,7 @@ export function loadContract(name: ContractName = 'core'): Contract {
         path,
         tier: op['x-qlik-tier'],
         responses: Object.keys(op.responses ?? {}),
+        takesBody: op.requestBody !== undefined,
       });
     }
   }

@@ -16,6 +16,8 @@ export interface OperationSpec {
   tier?: { tier: string; limit: number };
   /** The statuses the declaring document lists. */
   responses: string[];
+  /** The operation reads a request body (the document declares one). */
+  takesBody?: boolean;
 }
 
 /**
@@ -28,6 +30,7 @@ export const TOKEN_OPERATION: OperationSpec = {
   method: 'POST',
   path: '/oauth/token',
   responses: ['200', '400', '401'],
+  takesBody: true,
 };
 
 export type RouteMatch<T> =

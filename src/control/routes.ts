@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { OperationResolver, TOKEN_OPERATION } from '../contract/operations.js';
 import { controlView, type ControlClientView } from '../domain/views.js';
 import { FaultRuleConflict, FaultRuleError } from '../faults/engine.js';
-import { parseJsonText, readTextBody } from '../http/body.js';
+import { incomingOf, parseJsonText, readTextBody } from '../http/body.js';
 import type { AppEnv } from '../http/env.js';
 import { ApiError } from '../http/errors.js';
 import type { JournalFilter } from '../journal/journal.js';
@@ -133,7 +133,8 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
     return c.json(await flushed(c, { scenario: name, clients: world(c).store.count(), faults: world(c).faults.list().map((f) => f.id) }));
   });
 
-  control.get('/requests', (c) => c.json({ requests: world(c).journal.list(journalFilter(c)) }));
+  // One buffer shared by parallel reads while the journal does not change (see RequestJournal.listJson).
+  control.get('/requests', (c) => c.body(world(c).journal.listJson(journalFilter(c)), 200, { 'content-type': 'application/json' }));
   control.get('/requests/:id', (c) => {
     const id = c.req.param('id');
     const entry = /^[1-9]\d{0,15}$/.test(id) ? world(c).journal.get(Number(id)) : undefined;
@@ -200,7 +201,7 @@ export function controlRoutes(runtime: MockRuntime): Hono<AppEnv> {
 
 /** Control bodies are JSON whatever their content type (so `curl -d` works as is). */
 async function readJson(c: Context<AppEnv>): Promise<unknown> {
-  const text = await readTextBody(c.req.raw, MAX_CONTROL_BODY_BYTES);
+  const text = await readTextBody(c.req.raw, MAX_CONTROL_BODY_BYTES, incomingOf(c));
   if (text.trim() === '') throw new ApiError(400, 'A JSON request body is required.');
   return parseJsonText(text);
 }

@@ -44,6 +44,18 @@ export class FaultRuleError extends Error {
 
 const TOKEN = '^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$';
 
+/** A rule's `headers`: at most this many, and this many bytes in all (names and values), so an answer stays well within what clients read. */
+export const MAX_RULE_HEADERS = 50;
+export const MAX_RULE_HEADER_BYTES = 16 * 1024;
+
+/**
+ * What Node lets a header value hold (its `validateHeaderValue`): tab, visible ASCII and the rest
+ * of latin-1. CR, LF, NUL and other control characters would split or corrupt the answer, and a
+ * character above U+00FF cannot be sent as a header byte: either made every matching request a 500.
+ */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const BAD_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/u;
+
 /** The JSON Schema of a fault rule (closed: unknown fields are refused, which catches typos). */
 export const faultRuleSchema = {
   type: 'object',
@@ -54,7 +66,8 @@ export const faultRuleSchema = {
     status: { type: 'integer', minimum: 200, maximum: 599 },
     headers: {
       type: 'object',
-      propertyNames: { pattern: TOKEN },
+      maxProperties: MAX_RULE_HEADERS,
+      propertyNames: { pattern: TOKEN, maxLength: 256 },
       additionalProperties: { type: 'string', maxLength: 8192 },
     },
     body: {},
@@ -78,8 +91,12 @@ export const faultRuleSchema = {
 
 const shapeValidator = onFirstUse(faultRuleSchema);
 
-/** Headers a rule may not set: the server computes them, and a wrong one breaks the connection. */
-const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer']);
+/**
+ * Headers a rule may not set: the server computes them, and a wrong one breaks the connection.
+ * `content-length`, `transfer-encoding` and the hop-by-hop headers (RFC 9110 §7.6.1: `connection`,
+ * `keep-alive`, `proxy-connection`, `te`, `trailer`, `upgrade`).
+ */
+const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade']);
 
 /**
  * Checks a rule from outside and returns it normalized; throws a FaultRuleError naming the
@@ -93,6 +110,8 @@ export function parseFaultRule(input: unknown, operationIds: readonly string[], 
   const fail = (field: string, message: string): never => {
     throw new FaultRuleError(`${root}.${field} ${message}`);
   };
+  // Path segments the URL parser resolves: such a rule could never be read or removed by id.
+  if (rule.id === '.' || rule.id === '..') fail('id', `cannot be "${rule.id}": /__mock/faults/${rule.id} is resolved away by URL parsing, so the rule could not be read or removed by id.`);
   if (rule.status === undefined && rule.delayMs === undefined && rule.connection === undefined) {
     throw new FaultRuleError(`${root} must say what happens: give "status", "delayMs" or "connection".`);
   }
@@ -107,9 +126,17 @@ export function parseFaultRule(input: unknown, operationIds: readonly string[], 
     if (rule.status === undefined && rule.body !== undefined) fail('body', 'needs a "status".');
     if (rule.status === undefined && rule.headers !== undefined) fail('headers', 'needs a "status".');
   }
-  for (const name of Object.keys(rule.headers ?? {})) {
+  let headerBytes = 0;
+  for (const [name, value] of Object.entries(rule.headers ?? {})) {
     if (RESERVED_HEADERS.has(name.toLowerCase())) fail(`headers.${name}`, 'is computed by the server and cannot be set.');
+    if (!HEADER_VALUE.test(value)) {
+      const bad = BAD_HEADER_CHAR.exec(value)!;
+      const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+      fail(`headers.${name}`, `cannot hold U+${code} (at character ${bad.index + 1}): a header value is latin-1 text without CR, LF, NUL or other control characters but tab.`);
+    }
+    headerBytes += name.length + value.length;
   }
+  if (headerBytes > MAX_RULE_HEADER_BYTES) fail('headers', `hold ${headerBytes} bytes of names and values; at most ${MAX_RULE_HEADER_BYTES} are allowed.`);
   if (rule.operationId !== undefined && !operationIds.includes(rule.operationId)) {
     fail('operationId', `"${rule.operationId}" is not an operation of the mock; one of ${operationIds.map((o) => `"${o}"`).join(', ')}.`);
   }

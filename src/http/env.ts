@@ -13,5 +13,7 @@ export type AppEnv = {
     fault?: string;
     /** Why an answer in the error shape was given: its detail and traceId. */
     error?: { detail: string; traceId: string };
+    /** An unexpected error the request ran into, on one line (for its log line; the answer says only that it is a bug). */
+    unexpected?: string;
   };
 };

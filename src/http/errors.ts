@@ -43,23 +43,61 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The request's body stopped arriving: the client went away mid-body, or Node's parser refused
+ * what followed (a bad chunk; that answer is the parser step's, see client-error.ts). There is
+ * nobody to answer: the request is journaled as dropped (status 0) and logged as such.
+ */
+export class RequestAborted extends Error {
+  override name = 'RequestAborted';
+  constructor(message = 'The request body did not arrive: the connection was closed or refused part-way.') {
+    super(message);
+  }
+}
+
+/**
+ * The answer that tells @hono/node-server the connection has been dealt with and nothing is to
+ * be written (its `x-hono-already-sent` marker). Read once so that it is not one of the
+ * server's cached responses, which it writes without looking at the marker.
+ */
+export function alreadySent(): Response {
+  const response = new Response(null, { headers: { 'x-hono-already-sent': 'true' } });
+  void response.body;
+  return response;
+}
+
 const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, 'not-found': 404, conflict: 409 };
 
-/** An error's status, detail and headers in the API's terms; a stray error is a 500 that says it is a bug. */
-export function describeError(error: unknown): { status: number; detail: string; headers: Record<string, string> } {
+/**
+ * An error's status, detail and headers in the API's terms; a stray error is a 500 that says it
+ * is a bug, and `unexpected` says what it was, on one line, for the log.
+ */
+export function describeError(error: unknown): { status: number; detail: string; headers: Record<string, string>; unexpected?: string } {
   if (error instanceof ApiError) return { status: error.status, detail: error.detail, headers: error.headers };
   if (error instanceof DomainError) return { status: DOMAIN_STATUS[error.kind], detail: error.message, headers: {} };
   if (error instanceof QueryError || error instanceof SessionNameError) return { status: 400, detail: error.message, headers: {} };
   if (error instanceof SessionLimitError) return { status: 429, detail: error.message, headers: { 'retry-after': '60' } };
   if (error instanceof SessionExistsError) return { status: 409, detail: error.message, headers: {} };
   if (error instanceof DataFileError) return { status: 500, detail: `${error.message}.`, headers: {} };
-  console.error('[qlik-oauth-clients-mock] unexpected error:', error);
-  return { status: 500, detail: 'The mock failed unexpectedly; this is a bug in the mock.', headers: {} };
+  return { status: 500, detail: 'The mock failed unexpectedly; this is a bug in the mock.', headers: {}, unexpected: oneLine(error) };
 }
 
-/** Every failure leaves in the API's error shape; nothing ever answers with a stack trace. */
+/** An unexpected error as one line: its name, message and the first frame of its stack (logs are JSON lines). */
+export function oneLine(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).replace(/\s+/g, ' ');
+  const frame = error.stack?.split('\n').find((line) => /^\s+at /.test(line))?.trim();
+  return `${error.name}: ${error.message}`.replace(/\s+/g, ' ') + (frame ? ` (${frame})` : '');
+}
+
+/**
+ * Every failure leaves in the API's error shape; nothing ever answers with a stack trace. An
+ * unexpected error goes to the request's log line (`error`), not to stderr. A request whose body
+ * broke off gets no answer: there is nobody to send it to.
+ */
 export function errorResponse(c: Context<AppEnv>, error: unknown): Response {
-  const { status, detail, headers } = describeError(error);
+  if (error instanceof RequestAborted) return alreadySent();
+  const { status, detail, headers, unexpected } = describeError(error);
+  if (unexpected !== undefined) c.set('unexpected', unexpected);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return errorJson(c, status, detail);
 }

@@ -22,6 +22,8 @@ export interface RequestLine {
   /** For an answer in the error shape: why, and the traceId its body carries. */
   detail?: string;
   traceId?: string;
+  /** An unexpected error (a bug of the mock), on one line. */
+  error?: string;
 }
 
 /** Where log lines go: buffered and written asynchronously (sonic-boom), or a sink of the caller's. */
@@ -71,6 +73,7 @@ export function formatLine(line: RequestLine, format: LogFormat, color = false):
   if (line.fault) text += ` ${paint('magenta', `fault=${line.fault}`)}`;
   if (line.detail) text += ` ${paint(statusColor, `— ${line.detail}`)}`;
   if (line.traceId) text += ` ${paint('dim', `(traceId ${line.traceId})`)}`;
+  if (line.error) text += ` ${paint('red', line.error)}`;
   return text;
 }
 
@@ -106,6 +109,16 @@ export function requestLogger(level: LogLevel, format: LogFormat, output: LogOut
       line.detail = error.detail;
       line.traceId = error.traceId;
     }
+    const unexpected = c.get('unexpected');
+    if (unexpected) line.error = unexpected;
     output.write(formatLine(line, format, color));
   };
+}
+
+/** A line about the mock itself rather than a request (an error below the app), in the same format. */
+export function formatEvent(level: 'info' | 'warn' | 'error', msg: string, format: LogFormat, color = false): string {
+  const time = new Date().toISOString();
+  if (format === 'json') return JSON.stringify({ time, level, msg });
+  const text = `${time.slice(11, 23)} ${level.toUpperCase()} ${msg}`;
+  return color && level === 'error' ? `${COLORS.red}${text}${COLORS.reset}` : text;
 }

@@ -52,6 +52,28 @@ export class ByteRing {
     return true;
   }
 
+  /** The `i`-th oldest string. */
+  at(i: number): string {
+    const slot = (this.head + i) % this.capacity;
+    return this.bytes.toString('utf8', this.starts[slot], this.ends[slot]);
+  }
+
+  /** The first `bytes` bytes of the `i`-th oldest string, as latin-1 (for an ASCII prefix such as an id). */
+  peek(i: number, bytes: number): string {
+    const slot = (this.head + i) % this.capacity;
+    return this.bytes.toString('latin1', this.starts[slot], Math.min(this.ends[slot], this.starts[slot] + bytes));
+  }
+
+  /** Bytes the strings take. */
+  get usedBytes(): number {
+    let used = 0;
+    for (let i = 0; i < this.count; i++) {
+      const slot = (this.head + i) % this.capacity;
+      used += this.ends[slot] - this.starts[slot];
+    }
+    return used;
+  }
+
   /** Oldest first. */
   toArray(): string[] {
     const out: string[] = new Array(this.count);

@@ -14,7 +14,8 @@ export function encodeRecord(id: number, r: JournalRecord): string {
   return text + body(r.body);
 }
 
-export function decodeRecord(text: string): StoredRecord {
+/** `withBody: false` leaves the body out (a filter reads only the fields before it). */
+export function decodeRecord(text: string, withBody = true): StoredRecord {
   const reader = new Reader(text);
   const id = reader.number(',');
   const at = reader.number(',');
@@ -27,6 +28,7 @@ export function decodeRecord(text: string): StoredRecord {
   const fault = reader.optional();
   const detail = reader.optional();
   const traceId = reader.optional();
+  if (!withBody) return { id, at, method, path, search, operationId, headers: [], status, durationMs, fault };
   const headers: string[] = new Array(reader.number(':'));
   for (let i = 0; i < headers.length; i++) headers[i] = reader.string();
   const record: StoredRecord = { id, at, method, path, search, operationId, headers, status, durationMs, fault };

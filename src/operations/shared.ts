@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { describeSchemaError, type ContractValidators } from '../contract/validators.js';
-import { readJsonBody } from '../http/body.js';
+import { incomingOf, readJsonBody } from '../http/body.js';
 import { ApiError } from '../http/errors.js';
 import { listLink, requestOrigin } from '../http/links.js';
 import type { ListQuery, ListResult } from '../service/oauth-clients.js';
@@ -13,7 +13,7 @@ export const JSON_TYPE = { 'Content-Type': 'application/json' };
 
 /** A request body that passed the operation's schema (400 naming the first problem otherwise). */
 export async function validBody(c: Context, validators: ContractValidators, operationId: string): Promise<unknown> {
-  const body = await readJsonBody(c.req.raw);
+  const body = await readJsonBody(c.req.raw, incomingOf(c));
   const validate = validators.body(operationId);
   if (validate && !validate(body)) throw new ApiError(400, describeSchemaError(validate.errors));
   return body;
@@ -21,7 +21,7 @@ export async function validBody(c: Context, validators: ContractValidators, oper
 
 /** A JSON Patch body: an array (said first, it is the most common mistake), then the schema. */
 export async function patchBody(c: Context, validators: ContractValidators, operationId: string): Promise<unknown[]> {
-  const body = await readJsonBody(c.req.raw);
+  const body = await readJsonBody(c.req.raw, incomingOf(c));
   if (!Array.isArray(body)) throw new ApiError(400, 'The request body must be a JSON array of JSON Patch operations.');
   const validate = validators.body(operationId)!;
   if (!validate(body)) throw new ApiError(400, describeSchemaError(validate.errors));

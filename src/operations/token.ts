@@ -1,5 +1,6 @@
 import { TOKEN_OPERATION } from '../contract/operations.js';
-import { isJsonType, journalAs, MAX_BODY_BYTES, mediaTypeOf, readJsonBody, readTextBody } from '../http/body.js';
+import type { IncomingMessage } from 'node:http';
+import { incomingOf, isJsonType, journalAs, MAX_BODY_BYTES, mediaTypeOf, readJsonBody, readTextBody } from '../http/body.js';
 import { ApiError } from '../http/errors.js';
 import { requestOrigin } from '../http/links.js';
 import { JOURNAL_BODY_LIMIT } from '../journal/journal.js';
@@ -16,7 +17,7 @@ const FORM = 'application/x-www-form-urlencoded';
  */
 async function issueToken({ c, deps }: OperationCall): Promise<Response> {
   const request = c.req.raw;
-  const fields = await tokenFields(request);
+  const fields = await tokenFields(request, incomingOf(c));
   const audience = `${requestOrigin(request, deps.publicBaseUrl)}/oauth/token`;
   const { response, identity } = await deps.tokens.issue(fields, basicCredentials(c.req.header('authorization')), audience);
   deps.issuedTokens.add(response.access_token, identity);
@@ -36,10 +37,10 @@ export const tokenOperation: OperationDescriptor = {
   handler: issueToken,
 };
 
-async function tokenFields(request: Request): Promise<Record<string, unknown>> {
+async function tokenFields(request: Request, incoming: IncomingMessage | undefined): Promise<Record<string, unknown>> {
   const type = mediaTypeOf(request);
   if (type.toLowerCase() === FORM) {
-    const text = await readTextBody(request, MAX_BODY_BYTES);
+    const text = await readTextBody(request, MAX_BODY_BYTES, incoming);
     // Kept for the journal as received; the descriptor's journalBody masks the credentials.
     journalAs(request, text.length > JOURNAL_BODY_LIMIT ? { text: text.slice(0, JOURNAL_BODY_LIMIT), truncated: true } : { text });
     const fields: Record<string, unknown> = Object.create(null);
@@ -52,7 +53,7 @@ async function tokenFields(request: Request): Promise<Record<string, unknown>> {
   if (!isJsonType(type)) {
     throw new ApiError(415, `A token request is sent as ${FORM} or application/json${type ? `, not ${type}` : ' (the Content-Type header is missing)'}.`);
   }
-  const body = await readJsonBody(request);
+  const body = await readJsonBody(request, incoming);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'The token request body must be a JSON object.');
   return body as Record<string, unknown>;
 }

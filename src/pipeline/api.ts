@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import { OperationResolver } from '../contract/operations.js';
 import type { ContractValidators } from '../contract/validators.js';
 import type { AppEnv } from '../http/env.js';
-import { ApiError, errorResponse } from '../http/errors.js';
+import { bodyFollows, incomingOf, readUnusedBody, refuseDeclaredLength } from '../http/body.js';
+import { alreadySent, ApiError, errorResponse, RequestAborted } from '../http/errors.js';
 import type { OperationDescriptor } from '../operations/descriptor.js';
 import type { MockWorld } from '../runtime/world.js';
 import { authenticate } from './auth.js';
@@ -37,6 +38,8 @@ export function apiPipeline({ operations, validators, world, publicBaseUrl }: Pi
     const at = Date.now();
     const started = performance.now();
     const w = world(c);
+    const request = c.req.raw;
+    const incoming = incomingOf(c);
     const match = resolver.resolve(c.req.method, c.req.path);
     const operation = match.kind === 'operation' ? match.operation : undefined;
     let step: FaultStepResult | undefined;
@@ -47,6 +50,8 @@ export function apiPipeline({ operations, validators, world, publicBaseUrl }: Pi
         throw new ApiError(405, `${c.req.method} is not allowed here; allowed: ${match.allow.join(', ')}.`, { allow: match.allow.join(', ') });
       }
       c.set('operationId', match.operation.operationId);
+      // A body over 1 MiB by its Content-Length is a 413 before anything else, on every operation.
+      refuseDeclaredLength(request, incoming);
       if (faultStepNeeded(w, c.req.header('prefer'))) {
         const forced = faultStep(c, w, match.operation, match.params);
         step = forced instanceof Promise ? await forced : forced;
@@ -54,6 +59,9 @@ export function apiPipeline({ operations, validators, world, publicBaseUrl }: Pi
       if (step?.response) response = step.response;
       else {
         const identity = authenticate(c.req.header('authorization'), w.identities, match.operation);
+        // An operation that takes no body acts only once a body sent anyway has arrived, and not
+        // at all when it is over 1 MiB (413), as on the operations that read theirs.
+        if (!match.operation.takesBody && bodyFollows(request, incoming)) await readUnusedBody(request, incoming);
         const deps = { service: w.service, tokens: w.tokens, issuedTokens: w.issuedTokens, validators: validators(match.operation), publicBaseUrl };
         const answer = match.operation.handler({ c, identity, params: match.params, deps });
         response = answer instanceof Promise ? await answer : answer;
@@ -62,6 +70,11 @@ export function apiPipeline({ operations, validators, world, publicBaseUrl }: Pi
       if (error instanceof ConnectionReset) {
         recordRequest(c, w.journal, { at, started, status: 0, operation, fault: error.ruleId, dropped: true });
         throw error;
+      }
+      if (error instanceof RequestAborted) {
+        // The client went away mid-body (or the parser refused it): nobody to answer.
+        recordRequest(c, w.journal, { at, started, status: 0, operation, fault: step?.fault, dropped: true });
+        return alreadySent();
       }
       response = errorResponse(c, error);
     }

@@ -6,7 +6,7 @@ import type { FaultAction, FaultEngine } from '../faults/engine.js';
 import { parsePrefer, PreferError, type PreferFault } from '../faults/prefer.js';
 import type { RateLimits } from '../faults/rate-limit.js';
 import type { AppEnv } from '../http/env.js';
-import { ApiError, errorJson } from '../http/errors.js';
+import { ApiError, errorBody, errorJson } from '../http/errors.js';
 import type { OperationDescriptor } from '../operations/descriptor.js';
 import { bearerToken } from './auth.js';
 
@@ -133,7 +133,7 @@ function act(c: Context<AppEnv>, action: FaultAction, ruleId: string): FaultStep
       return { response: respond(c, action.status, action.headers, action.body) };
     case 'malformed-json':
       return {
-        response: c.body(action.body ?? MALFORMED_JSON, action.status as 200, { 'content-type': 'application/json; charset=UTF-8', ...action.headers }),
+        response: c.body(sendable(action.body ?? MALFORMED_JSON, action.headers), action.status as 200, { 'content-type': 'application/json; charset=UTF-8', ...action.headers }),
       };
     case 'reset':
       return { response: resetConnection(c, ruleId), dropped: true };
@@ -150,10 +150,23 @@ function respond(c: Context<AppEnv>, status: number, ruleHeaders: Readonly<Recor
   if (body === undefined) {
     const retryAfter = status === 429 ? (ruleHeaders[given('retry-after') ?? ''] ?? DEFAULT_RETRY_AFTER) : undefined;
     const detail = retryAfter !== undefined ? tooManyDetail(retryAfter) : (DETAILS[status] ?? `The service answered ${status}.`);
-    return errorJson(c, status, detail, headers);
+    const errorAnswer = errorBody(status, detail);
+    c.set('error', { detail, traceId: errorAnswer.traceId });
+    return c.body(sendable(JSON.stringify(errorAnswer), ruleHeaders), status as 400, { 'content-type': 'application/json', ...headers });
   }
-  if (typeof body === 'string') return c.body(body, status as 400, { 'content-type': 'text/plain; charset=UTF-8', ...headers });
-  return c.body(JSON.stringify(body), status as 400, { 'content-type': 'application/json', ...headers });
+  if (typeof body === 'string') return c.body(sendable(body, ruleHeaders), status as 400, { 'content-type': 'text/plain; charset=UTF-8', ...headers });
+  return c.body(sendable(JSON.stringify(body), ruleHeaders), status as 400, { 'content-type': 'application/json', ...headers });
+}
+
+/**
+ * The body as bytes when a rule's header holds a latin-1 character above U+007F: Node writes the
+ * head of an answer whose body is a string together with it, as UTF-8 (é would leave as two
+ * bytes), and the head alone as latin-1 (é leaves as the byte 0xE9, as the rule says).
+ */
+function sendable(body: string, ruleHeaders: Readonly<Record<string, string>> | undefined): string | Uint8Array<ArrayBuffer> {
+  if (!ruleHeaders) return body;
+  for (const value of Object.values(ruleHeaders)) if (/[\x80-\xff]/.test(value)) return new Uint8Array(Buffer.from(body));
+  return body;
 }
 
 /** FACTS.md: "You need to wait N seconds until limit is lifted." */

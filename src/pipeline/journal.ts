@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { journalBody, mediaTypeOf } from '../http/body.js';
+import { incomingOf, journalBody, mediaTypeOf } from '../http/body.js';
 import type { AppEnv } from '../http/env.js';
 import type { JournalRecord, RequestJournal } from '../journal/journal.js';
 import type { OperationDescriptor } from '../operations/descriptor.js';
@@ -44,15 +44,15 @@ export function recordRequest(c: Context<AppEnv>, journal: RequestJournal, outco
     journal.record(record);
     return;
   }
-  const body = journalBody(request);
+  const body = journalBody(request, incomingOf(c));
   const keep = outcome.operation?.journalBody;
   journal.record(record, keep ? body.then((received) => received && keep(received, mediaTypeOf(request))) : body);
 }
 
 /** The request's headers as a flat name/value list: on a socket, Node's own `rawHeaders`. */
 function journalHeaders(c: Context<AppEnv>): readonly string[] {
-  const raw = (c.env as { incoming?: { rawHeaders?: unknown } } | undefined)?.incoming?.rawHeaders;
-  if (Array.isArray(raw)) return raw as string[];
+  const raw = incomingOf(c)?.rawHeaders;
+  if (Array.isArray(raw)) return raw;
   const flat: string[] = [];
   for (const [name, value] of c.req.raw.headers) flat.push(name, value);
   return flat;

@@ -75,6 +75,9 @@ export interface SnapshotHandle {
 
 const NODE_FS: SnapshotFs = nodeFs;
 
+/** What SnapshotFile.load() says when there is no file. */
+const MISSING = Symbol('missing');
+
 /**
  * Errors that mean "this platform cannot fsync a folder", not "the disk failed": Windows refuses
  * to open a folder (EISDIR) or to flush one (EPERM); some file systems say EINVAL or ENOTSUP.
@@ -101,14 +104,23 @@ class SnapshotFile implements Adapter<Snapshot> {
   }
 
   async read(): Promise<Snapshot | null> {
+    const loaded = await this.load();
+    return loaded === MISSING ? null : (loaded as Snapshot);
+  }
+
+  /**
+   * The file's JSON value as it is (`null` included: a file holding `null` is a file of the wrong
+   * shape, not a missing one), or MISSING when there is no file.
+   */
+  async load(): Promise<unknown> {
     let text: string;
     try {
       text = await this.fs.readFile(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return MISSING;
       throw error;
     }
-    return JSON.parse(text) as Snapshot;
+    return JSON.parse(text) as unknown;
   }
 
   /** Never called again before the last call settled (LowdbStore chains its writes). Resolves once the new file is durable. */
@@ -186,12 +198,12 @@ export class LowdbStore extends MemoryStore {
     let loaded: unknown;
     try {
       mkdirSync(dirname(path), { recursive: true });
-      loaded = (await store.db.adapter.read()) ?? undefined;
+      loaded = await store.file.load();
     } catch (error) {
       const reason = error instanceof SyntaxError ? `not valid JSON (${error.message})` : (error as Error).message;
       throw new DataFileError(`cannot use data file ${path}: ${reason}`);
     }
-    if (loaded === undefined) {
+    if (loaded === MISSING) {
       store.replace(seed());
       try {
         await store.flush();

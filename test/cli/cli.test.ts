@@ -100,12 +100,22 @@ describe('CLI', () => {
     [['--cors-origins', 'https://a.example/'], /--cors-origins.*"https:\/\/a\.example\/"/],
     [['--cors-origins', 'HTTPS://A.example'], /--cors-origins/],
     [['--port', '0', '--scenario', 'nope'], /Unknown scenario "nope"/],
+    [['--control-token', ''], /--control-token is set but empty/],
   ])('exits 2 with one line naming the problem for %j', (args, pattern) => {
     const result = run(args);
     expect(result.status).toBe(2);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(pattern);
+  });
+
+  it('exits 2 with one line when CONTROL_TOKEN is set but empty (an unset CI secret)', () => {
+    const result = run(['--port', '0'], { CONTROL_TOKEN: '' });
+    expect(result.status).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/CONTROL_TOKEN is set but empty/);
+    expect(result.stdout).toBe('');
   });
 
   it('starts with one line naming the URL, the store, the scenario and the number of clients, and stops on SIGTERM', async () => {

@@ -267,6 +267,18 @@ describe('managing rules', () => {
     expectError(await control.post('/faults', { status: 503, path: '^/api/(?=v1)' }), 400, 'rule.path is not a valid regular expression: the lookahead "(?=" at character 7 is not supported.');
     expectError(await control.post('/faults', '{"status": 503'), 400, /not valid JSON/);
     expectError(await control.post('/faults'), 400, /JSON request body is required/);
+    expectError(await control.post('/faults', { status: 503, headers: { 'x-a': 'b\r\nx-b: c' } }), 400, 'rule.headers.x-a cannot hold U+000D (at character 2): a header value is latin-1 text without CR, LF, NUL or other control characters but tab.');
+    expectError(await control.post('/faults', { status: 503, headers: { 'x-a': 'nul\u0000' } }), 400, /rule\.headers\.x-a cannot hold U\+0000 \(at character 4\)/);
+    expectError(await control.post('/faults', { status: 503, headers: { 'x-a': 'a \u2192 b' } }), 400, /rule\.headers\.x-a cannot hold U\+2192/);
+    expectError(await control.post('/faults', { status: 503, headers: { 'x-a': '\u{1f680}' } }), 400, /cannot hold U\+1F680/);
+    expectError(await control.post('/faults', { status: 503, headers: { TE: 'trailers' } }), 400, 'rule.headers.TE is computed by the server and cannot be set.');
+    expectError(await control.post('/faults', { status: 503, headers: { 'Proxy-Connection': 'close' } }), 400, /computed by the server/);
+    const many = (count: number, size: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`x-h${i}`, 'v'.repeat(size)]));
+    expectError(await control.post('/faults', { status: 503, headers: many(51, 1) }), 400, 'rule.headers must NOT have more than 50 properties.');
+    expectError(await control.post('/faults', { status: 503, headers: many(3, 6000) }), 400, 'rule.headers hold 18012 bytes of names and values; at most 16384 are allowed.');
+    expectError(await control.post('/faults', { status: 503, headers: many(100, 8192) }), 400, /rule\.headers must NOT have more than 50 properties/);
+    expectError(await control.post('/faults', { id: '.', status: 503 }), 400, /rule\.id cannot be "\."/);
+    expectError(await control.post('/faults', { id: '..', status: 503 }), 400, /rule\.id cannot be "\.\."/);
     expect((await control.get('/faults')).body.faults).toEqual([]);
   });
 
@@ -274,6 +286,18 @@ describe('managing rules', () => {
     const { control } = await controlMock();
     const reply = await control.post('/faults', '{"status":503}', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(reply.status).toBe(201);
+  });
+
+  it('accepts latin-1 header values, tabs, 50 headers and ids with dots that are not dot segments', async () => {
+    const { control, app } = await controlMock();
+    expect((await control.post('/faults', { id: '...', status: 503, headers: { 'x-a': 'caf\u00e9\tbar' }, operationId: 'readAllOAuthClientsQCC' })).status).toBe(201);
+    const response = await app.request(API, { headers: { authorization: 'Bearer x' } });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('x-a')).toBe('caf\u00e9\tbar');
+    const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`x-h${i}`, 'v'.repeat(300)]));
+    expect((await control.post('/faults', { id: 'a.b', status: 503, headers: fifty })).status).toBe(201);
+    expect((await control.get('/faults/...')).status).toBe(200);
+    expect((await control.delete('/faults/...')).status).toBe(204);
   });
 
   it('keeps ids unique: a given id that is taken is 409', async () => {

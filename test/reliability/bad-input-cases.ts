@@ -22,6 +22,9 @@ const padded = (size: number) => {
 };
 const nested = (depth: number, inner = '1') => '['.repeat(depth) + inner + ']'.repeat(depth);
 const filter = (text: string) => `${API}?filter=${encodeURIComponent(text)}`;
+/** A fault rule that never fires on the table's requests (deleting a secret), with `extra`. */
+const faultRule = (extra: Record<string, unknown>) => JSON.stringify({ status: 503, operationId: 'deleteOAuthClientSecretQCC', ...extra });
+const manyHeaders = (count: number, size: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`x-h${i}`, 'v'.repeat(size)]));
 
 export type Bullet =
   | 'body size'
@@ -37,7 +40,9 @@ export type Bullet =
   | 'paths'
   | 'headers'
   | 'methods'
-  | 'token endpoint';
+  | 'token endpoint'
+  | 'fault rules'
+  | 'connections';
 
 export interface AppCase {
   name: string;
@@ -67,7 +72,9 @@ export const APP_CASES: AppCase[] = [
     body: JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ op: 'replace', path: '/description', value: `d${i}` }))),
     expectStatus: 204,
   },
-  { name: 'body too large on an operation without a body (create secret)', bullet: 'body size', method: 'POST', path: `${ITEM}/client-secrets`, headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(2 * MiB), expectStatus: 201, note: 'the body is never read' },
+  { name: 'body too large on an operation without a body (create secret)', bullet: 'body size', method: 'POST', path: `${ITEM}/client-secrets`, headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(2 * MiB), expectStatus: 413, note: 'every operation refuses a body over 1 MiB; no secret is created' },
+  { name: 'body of 1 MiB on an operation without a body (create secret)', bullet: 'body size', method: 'POST', path: `${ITEM}/client-secrets`, headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(MiB), expectStatus: 201, note: 'read, kept for the journal (cut short), and ignored' },
+  { name: 'delete with a body of 1 MiB + 1 byte', bullet: 'body size', method: 'DELETE', path: ITEM, headers: { 'content-type': 'text/plain', 'qlik-confirm-delete': FIXTURE_ID }, body: 'x'.repeat(MiB + 1), expectStatus: 413, note: 'the client is not deleted' },
 
   // --- content type -----------------------------------------------------------------------
   { name: 'create with text/plain', bullet: 'content type', method: 'POST', path: API, headers: { 'content-type': 'text/plain' }, body: web(), expectStatus: 415 },
@@ -232,6 +239,21 @@ export const APP_CASES: AppCase[] = [
 
   // --- token endpoint (POST /oauth/token: no bearer token) ---------------------------------
   ...tokenCases(),
+
+  // --- fault rules ------------------------------------------------------------------------
+  { name: 'fault header value with CR LF', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: { 'x-a': 'b\r\nset-cookie: x=y' } }), expectStatus: 400, note: 'it would split the answer; accepted before, then every matching request was a 500' },
+  { name: 'fault header value with NUL', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: { 'x-a': 'b\u0000' } }), expectStatus: 400 },
+  { name: 'fault header value with a character above U+00FF', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: { 'x-a': 'caf\u00e9 \u2192 \u{1f680}' } }), expectStatus: 400, note: 'a header byte is latin-1' },
+  { name: 'fault header value in latin-1 (é)', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: { 'x-a': 'caf\u00e9' } }), expectStatus: 201, note: 'sent as the byte 0xE9' },
+  { name: 'fault header te (hop-by-hop)', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: { TE: 'trailers' } }), expectStatus: 400, note: 'with connection, keep-alive, proxy-connection, trailer, upgrade, transfer-encoding, content-length' },
+  { name: 'fault header name that is not a token', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: { 'x a:': 'b' } }), expectStatus: 400 },
+  { name: '51 fault headers', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: manyHeaders(51, 1) }), expectStatus: 400, note: 'at most 50' },
+  { name: '50 fault headers', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: manyHeaders(50, 1) }), expectStatus: 201 },
+  { name: 'fault headers of more than 16 KiB in all', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: manyHeaders(3, 6000) }), expectStatus: 400, note: 'names and values count; at most 16,384 bytes' },
+  { name: '100 fault headers of 8 KiB', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ headers: manyHeaders(100, 8192) }), expectStatus: 400 },
+  { name: 'fault rule id "."', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ id: '.' }), expectStatus: 400, note: 'URL parsing resolves it away: it could not be read or removed by id' },
+  { name: 'fault rule id ".."', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ id: '..' }), expectStatus: 400 },
+  { name: 'fault rule id "..." (not a dot segment)', bullet: 'fault rules', method: 'POST', path: '/__mock/faults', headers: JSON_TYPE, body: faultRule({ id: '...' }), expectStatus: 201 },
 ];
 
 function tokenCases(): AppCase[] {
@@ -270,20 +292,53 @@ function tokenCases(): AppCase[] {
 export interface SocketCase {
   name: string;
   bullet: Bullet;
+  /** The status of the answer the case is about; 0: no answer at all (journaled as dropped). */
   expectStatus: number;
   /** Refused by Node's HTTP parser before the app: answered (in the error shape) with the connection closed. */
   parserRefuses?: true;
+  /** The answer says `Connection: close` and the mock closes the connection after it. */
+  closes?: true;
   note?: string;
 }
 
 /** Cases run over a raw TCP socket (bad-input.test.ts holds how each one is sent). */
 export const SOCKET_CASES: SocketCase[] = [
-  { name: 'Content-Length of 2 MiB, body never completes', bullet: 'body size', expectStatus: 413, note: 'answered from the header, before the body is read' },
-  { name: 'chunked body growing past 1 MiB (no Content-Length)', bullet: 'body size', expectStatus: 413, note: 'answered as soon as the count passes 1 MiB' },
+  { name: 'Content-Length of 2 MiB, body never completes', bullet: 'body size', expectStatus: 413, closes: true, note: 'answered from the header, before the body is read; `Connection: close`, and the connection closed once the client stops sending' },
+  { name: 'chunked body growing past 1 MiB (no Content-Length)', bullet: 'body size', expectStatus: 413, closes: true, note: 'answered as soon as the count passes 1 MiB; `Connection: close`' },
   { name: 'a header of 20 KiB', bullet: 'headers', expectStatus: 431, parserRefuses: true, note: "refused by Node's parser (16 KiB limit); connection closed" },
   { name: 'a request line of 20 KiB', bullet: 'headers', expectStatus: 431, parserRefuses: true, note: "refused by Node's parser; connection closed" },
   { name: 'a request that is not HTTP', bullet: 'headers', expectStatus: 400, parserRefuses: true, note: "refused by Node's parser; connection closed" },
   { name: 'non-ASCII bytes in the request target', bullet: 'headers', expectStatus: 400, parserRefuses: true, note: "refused by Node's parser; connection closed" },
   { name: 'a Content-Length that is not a number', bullet: 'headers', expectStatus: 400, parserRefuses: true, note: "refused by Node's parser; connection closed" },
   { name: 'raw %2e%2e in the request target', bullet: 'paths', expectStatus: 404 },
+
+  // What used to get no answer, or an empty one (test/http/sockets.test.ts has more about each).
+  { name: 'create secret with a Content-Length of 2 MiB', bullet: 'body size', expectStatus: 413, closes: true, note: 'answered from the header, before anything is done: no secret is created' },
+  { name: 'create secret with a chunked body growing past 1 MiB', bullet: 'body size', expectStatus: 413, closes: true, note: 'the body is read before the secret is created: none is' },
+  { name: 'request headers over 16 KiB, on a reused connection', bullet: 'connections', expectStatus: 431, parserRefuses: true, note: 'after the answer to the request before it' },
+  { name: 'a Content-Length that is not a number, on a reused connection', bullet: 'connections', expectStatus: 400, parserRefuses: true },
+  { name: 'two different Content-Length headers, on a reused connection', bullet: 'connections', expectStatus: 400, parserRefuses: true },
+  { name: 'Content-Length and Transfer-Encoding together, on a reused connection', bullet: 'connections', expectStatus: 400, parserRefuses: true },
+  { name: 'a control byte in the request target, on a reused connection', bullet: 'connections', expectStatus: 400, parserRefuses: true },
+  { name: 'a bad chunk size in a create, on a reused connection', bullet: 'connections', expectStatus: 400, parserRefuses: true, note: 'the create is journaled as dropped (status 0) and nothing is created' },
+  { name: 'TLS bytes (a ClientHello), on a reused connection', bullet: 'connections', expectStatus: 400, parserRefuses: true },
+  { name: 'HTTP/9.9, on a reused connection', bullet: 'connections', expectStatus: 400, parserRefuses: true },
+  { name: 'an HTTP/2 preface (PRI *), on a reused connection', bullet: 'connections', expectStatus: 400, parserRefuses: true },
+  { name: 'a create and a malformed request in one write', bullet: 'connections', expectStatus: 400, parserRefuses: true, note: 'the create is answered first (201, it exists), then the refusal' },
+  { name: 'three reads and a malformed request in one write', bullet: 'connections', expectStatus: 400, parserRefuses: true, note: 'three 200s first, in order' },
+  { name: 'a create whose client goes away mid-body', bullet: 'connections', expectStatus: 0, note: 'journaled with status 0, one JSON log line, nothing on stderr, nothing created' },
+  { name: 'a create whose body has a bad chunk', bullet: 'connections', expectStatus: 400, parserRefuses: true, note: 'the refusal is its answer; journaled with status 0, one JSON log line, nothing on stderr' },
+  { name: 'a 413 answered before the body, then the body and another create', bullet: 'connections', expectStatus: 413, closes: true, note: 'the rest of the body is read (no reset under the answer); the next create is neither carried out nor answered' },
+  { name: 'a client that writes a 2 MiB body before it reads', bullet: 'connections', expectStatus: 413, closes: true, note: 'the 413 arrives whole, without a reset' },
+  { name: 'an unauthenticated create whose body stalls', bullet: 'connections', expectStatus: 401, closes: true, note: 'the 401 needs no body' },
+  { name: 'OPTIONS *', bullet: 'methods', expectStatus: 400, note: 'the connection is kept' },
+  { name: 'GET *', bullet: 'methods', expectStatus: 400 },
+  { name: 'CONNECT', bullet: 'methods', expectStatus: 405, closes: true, note: 'with Allow; the mock is not a proxy' },
+  { name: 'HTTP/1.1 without Host', bullet: 'headers', expectStatus: 400, note: 'RFC 9112 §3.2; the connection is kept' },
+  { name: 'an empty Host header', bullet: 'headers', expectStatus: 400 },
+  { name: 'a Host header that is not a host', bullet: 'headers', expectStatus: 400 },
+  { name: 'HTTP/1.0 without Host', bullet: 'headers', expectStatus: 200, closes: true, note: 'served as addressed to the mock: paging links keep its port' },
+  { name: 'an unknown Expect', bullet: 'headers', expectStatus: 417 },
+  { name: 'Expect: 100-continue', bullet: 'headers', expectStatus: 201, note: '100 Continue first, then the create' },
+  { name: 'a fault header in latin-1, over the wire', bullet: 'fault rules', expectStatus: 503, note: 'the byte 0xE9' },
 ];

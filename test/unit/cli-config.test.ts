@@ -60,6 +60,15 @@ describe('CLI configuration', () => {
     expect(parseConfig([], { SESSION_TTL: '45' }).sessionTtlMs).toBe(2_700_000);
   });
 
+  it('refuses a control token that is set but empty (an unset CI secret), from the flag or the environment', () => {
+    expect(() => parseConfig(['--control-token', ''], {})).toThrow(/--control-token is set but empty/);
+    expect(() => parseConfig(['--control-token', '  '], {})).toThrow(UsageError);
+    expect(() => parseConfig([], { CONTROL_TOKEN: '' })).toThrow(/CONTROL_TOKEN is set but empty/);
+    // The flag wins over an empty variable; other empty variables still mean "unset".
+    expect(parseConfig(['--control-token', 'secret'], { CONTROL_TOKEN: '' }).controlToken).toBe('secret');
+    expect(parseConfig([], { PORT: '', DATA_FILE: '' })).toMatchObject({ port: 8080, dataFile: undefined, controlToken: undefined });
+  });
+
   it('refuses a bad value from the environment, naming the setting', () => {
     expect(() => parseConfig([], { PORT: 'x' })).toThrow(/--port/);
     expect(() => parseConfig([], { RATE_LIMITS: 'maybe' })).toThrow(/RATE_LIMITS/);

@@ -138,4 +138,58 @@ describe('RequestJournal', () => {
     expect(kept.length).toBeLessThan(5);
     expect(kept.at(-1)).toMatchObject({ id: 5, body: text });
   });
+
+  it('listJson is JSON.stringify({ requests: list(filter) }) in UTF-8, for every filter', async () => {
+    const journal = new RequestJournal(3);
+    let arrive!: (body: { json: unknown }) => void;
+    journal.record(record({ status: 200, headers: ['X-Name', 'caf\u00e9 \u{1f680}', '__proto__', 'x'] }));
+    journal.record(record({ method: 'POST', operationId: 'createOAuthClientQCC', status: 503, body: { json: { name: '\u{1f680}\u0000' } } }));
+    journal.record(record({ method: 'POST', status: 201 }), new Promise((done) => (arrive = done)));
+    journal.record(record({ status: 503, search: 'a=1&a=2' }));
+    journal.record(record({ status: 200, body: { text: 'x'.repeat(1000), truncated: true } }));
+    const filters = [{}, { operationId: 'createOAuthClientQCC' }, { method: 'post' }, { status: 503 }, { status: 503, method: 'GET' }, { limit: 2 }, { status: 404 }];
+    const check = () => {
+      for (const filter of filters) expect(journal.listJson(filter).toString('utf8')).toBe(JSON.stringify({ requests: journal.list(filter) }));
+    };
+    check();
+    arrive({ json: { late: true } });
+    await Promise.resolve();
+    check();
+    journal.clear();
+    expect(journal.listJson().toString()).toBe('{"requests":[]}');
+  });
+
+  it('listJson gives every read the same buffer until the journal changes', async () => {
+    const journal = new RequestJournal();
+    journal.record(record());
+    const first = journal.listJson();
+    expect(journal.listJson()).toBe(first);
+    expect(journal.listJson({ status: 200 })).not.toBe(first);
+    const filtered = journal.listJson({ status: 200 });
+    expect(journal.listJson({ status: 200 })).toBe(filtered);
+    journal.record(record({ path: '/next' }));
+    const second = journal.listJson({ status: 200 });
+    expect(second).not.toBe(filtered);
+    expect(JSON.parse(second.toString()).requests).toHaveLength(2);
+    // A body that arrives changes what a read returns.
+    let arrive!: (body: { json: unknown }) => void;
+    journal.record(record({ method: 'POST' }), new Promise((done) => (arrive = done)));
+    const before = journal.listJson();
+    arrive({ json: { late: true } });
+    await Promise.resolve();
+    expect(journal.listJson()).not.toBe(before);
+    expect(JSON.parse(journal.listJson().toString()).requests[2].body).toEqual({ late: true });
+    journal.clear();
+    expect(journal.listJson().toString()).toBe('{"requests":[]}');
+  });
+
+  it('listJson of a full journal is about the size of its records: one buffer, no per-read copies', () => {
+    const journal = new RequestJournal(1000, 1024 * 1024);
+    for (let i = 0; i < 100; i++) journal.record(record({ method: 'POST', body: { json: { description: 'd'.repeat(30_000) } } }));
+    const bytes = journal.listJson();
+    const kept = JSON.parse(bytes.toString()).requests.length;
+    expect(kept).toBeGreaterThan(0);
+    expect(bytes.length).toBeLessThan(kept * 31_000);
+    expect(bytes.buffer.byteLength).toBeLessThan(bytes.length * 2); // grown at most once
+  });
 });

@@ -240,7 +240,7 @@ describe('bad input over a real socket', () => {
     }
     throw new Error(`${tag} was never journaled`);
   };
-  const logged = (tag: string) => logLines.map((l) => JSON.parse(l) as { query?: string; status: number; level: string }).filter((e) => e.query === `?${tag}`);
+  const logged = (tag: string) => logLines.map((l) => JSON.parse(l) as { path?: string; status: number; level: string }).filter((e) => e.path?.endsWith(`?${tag}`));
   /** One request answered on a connection, then `bytes` on the same connection: the answer to those. */
   const afterOneRequest = async (bytes: string | Buffer) => {
     const connection = await RawConnection.open(mock.port);

@@ -555,7 +555,7 @@ async function createSession(url: string, name: string): Promise<number> {
  */
 async function sessions(): Promise<void> {
   log('sessions (mock silent, 100 clients)');
-  const mock = await startMock('silent', SMALL);
+  const mock = await startMock('silent', [...SMALL, '--max-sessions', '1000']);
   try {
     const probe = await request(`${mock.url}/__mock/sessions`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench-probe' }) });
     if (probe.status !== 201) {

@@ -1,11 +1,11 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { frontDoor } from './control/front-door.js';
 import { controlRoutes } from './control/routes.js';
 import { isUiPath } from './control/ui.js';
-import { corsMiddleware, type BrowserPolicy } from './http/cors.js';
-import type { AppEnv } from './http/env.js';
+import { browserStep, type BrowserPolicy } from './http/cors.js';
+import { requestHeader, type AppEnv } from './http/env.js';
 import { ApiError, errorResponse } from './http/errors.js';
-import { defaultLogFormat, logOutput, requestLogger, useColor, type LogOutput } from './http/logging.js';
+import { defaultLogFormat, loggingMiddleware, logOutput, requestLogger, useColor, type LogOutput } from './http/logging.js';
 import { allOperations } from './operations/catalog.js';
 import { apiPipeline } from './pipeline/api.js';
 import { ConnectionReset } from './pipeline/faults.js';
@@ -15,50 +15,73 @@ import { SESSION_HEADER, sessionName } from './runtime/sessions.js';
 
 export type { AppEnv } from './http/env.js';
 
-/** The Hono app of one mock: browser safety, the control API under /__mock, then the API pipeline. Wiring only. */
+/**
+ * The Hono app of one mock. Wiring only: the control API under /__mock and the front door at /,
+ * each behind logging, browser safety, the request's session and the control token; then the
+ * API, where the same steps are called in line, so that an API request is one handler to Hono
+ * (its fast path: no middleware chain, no promise when nothing needs one).
+ */
 export function buildApp(runtime: MockRuntime, server: { boundHost?: string; log?: LogOutput } = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { options } = runtime;
   const level = options.logLevel ?? 'silent';
-  if (level !== 'silent') {
-    const format = options.logFormat ?? (options.logSink ? 'json' : defaultLogFormat());
-    const color = format === 'pretty' && !options.logSink && useColor();
-    app.use('*', requestLogger(level, format, server.log ?? logOutput(options.logSink), color)!);
-  }
-  app.use('*', corsMiddleware(browserPolicy(options, server.boundHost)));
+  const format = options.logFormat ?? (options.logSink ? 'json' : defaultLogFormat());
+  const log = level === 'silent' ? undefined : requestLogger(level, format, server.log ?? logOutput(options.logSink), format === 'pretty' && !options.logSink && useColor());
+  const browser = browserStep(browserPolicy(options, server.boundHost));
   // The session a request names (x-mock-session) picks its world, on the API and the control API alike.
-  app.use('*', async (c, next) => {
-    const name = sessionName(c.req.header(SESSION_HEADER));
+  const pickWorld = (c: Context<AppEnv>): void => {
+    const name = sessionName(requestHeader(c, SESSION_HEADER));
     if (name !== undefined) c.set('session', name);
     c.set('world', runtime.sessions.world(name));
-    await next();
-  });
+  };
 
-  const { controlToken } = runtime.options;
+  // The mock's own routes: the control API (never faulted, limited or journaled) and the front door.
+  for (const path of ['/__mock/*', '/']) {
+    if (log) app.use(path, loggingMiddleware(log));
+    app.use(path, browser.middleware);
+    app.use(path, async (c, next) => {
+      pickWorld(c);
+      await next();
+    });
+  }
+  const { controlToken } = options;
   if (controlToken) {
     app.use('/__mock/*', async (c, next) => {
       // The health check stays open so container healthchecks work without the token; the
       // dashboard's files hold no data (the page asks for the token, then sends it on every call).
       const open = c.req.path === '/__mock/health' || isUiPath(c.req.path);
-      if (!open && c.req.header('authorization') !== `Bearer ${controlToken}`) {
+      if (!open && requestHeader(c, 'authorization') !== `Bearer ${controlToken}`) {
         throw new ApiError(401, 'The control API requires "Authorization: Bearer <control token>".', { 'www-authenticate': 'Bearer' });
       }
       await next();
     });
   }
-  // Routed before the API pipeline: nothing there is ever faulted, limited or journaled.
   app.route('/__mock', controlRoutes(runtime));
   app.get('/', frontDoor(runtime));
 
-  app.all(
-    '*',
-    apiPipeline({
-      operations: allOperations(runtime.contracts),
-      validators: (operation) => runtime.validators[operation.contract === 'v1' ? 'v1' : 'core'],
-      world: (c) => c.get('world'),
-      publicBaseUrl: runtime.publicBaseUrl,
-    }),
-  );
+  const pipeline = apiPipeline({
+    operations: allOperations(runtime.contracts),
+    validators: (operation) => runtime.validators[operation.contract === 'v1' ? 'v1' : 'core'],
+    world: (c) => c.get('world'),
+    publicBaseUrl: runtime.publicBaseUrl,
+  });
+  app.all('*', (c): Response | Promise<Response> => {
+    const started = performance.now();
+    const done = (response: Response): Response => {
+      const answer = browser.finish(c, response);
+      log?.(c, answer, started);
+      return answer;
+    };
+    let response: Response | Promise<Response>;
+    try {
+      response = browser.check(c) ?? (pickWorld(c), pipeline(c));
+    } catch (error) {
+      // Rejected, not thrown: app.request() then rejects as fetch does on a network error.
+      if (error instanceof ConnectionReset) return Promise.reject(error);
+      response = errorResponse(c, error);
+    }
+    return response instanceof Promise ? response.then(done) : done(response);
+  });
 
   // A reset without a socket (app.request) rejects like fetch on a network error.
   app.onError((error, c) => {

@@ -81,6 +81,7 @@ export class OperationResolver<T extends { method: string; path: string }> {
 }
 
 function safeDecode(segment: string): string {
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {

@@ -83,3 +83,22 @@ export const coreViewJson = cachedJson(coreView);
 export const adminReadJson = cachedJson(adminReadView);
 export const memberReadJson = cachedJson(memberReadView);
 export const ownerListItemJson = cachedJson(ownerListItemView);
+
+const utf8 = new TextEncoder();
+
+/**
+ * A view's JSON as UTF-8 bytes, once per stored record: a string body is encoded again on every
+ * write to the socket, bytes are sent as they are.
+ */
+function cachedBytes(json: (client: StoredClient) => string): (client: StoredClient) => Uint8Array<ArrayBuffer> {
+  const cache = new WeakMap<StoredClient, Uint8Array<ArrayBuffer>>();
+  return (client) => {
+    let bytes = cache.get(client);
+    if (bytes === undefined) cache.set(client, (bytes = utf8.encode(json(client))));
+    return bytes;
+  };
+}
+
+export const coreViewBytes = cachedBytes(coreViewJson);
+export const adminReadBytes = cachedBytes(adminReadJson);
+export const memberReadBytes = cachedBytes(memberReadJson);

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
+import { requestHeader } from './env.js';
 import { errorJson } from './errors.js';
 
 const EXPOSE_HEADERS = ['retry-after', 'allow', 'www-authenticate', 'qlik-confirm-delete'];
@@ -28,6 +29,25 @@ const isLoopbackOrigin = (origin: string): boolean => {
   return m !== null && isLoopbackHost(m[1]);
 };
 
+/** The outgoing Node response under a real socket, where CORS headers can go straight on it. */
+type Outgoing = Pick<ServerResponse, 'setHeader' | 'headersSent'>;
+const outgoingOf = (c: Context): Outgoing | undefined => {
+  const outgoing = (c.env as { outgoing?: Outgoing } | undefined)?.outgoing;
+  return outgoing && typeof outgoing.setHeader === 'function' && !outgoing.headersSent ? outgoing : undefined;
+};
+
+export interface BrowserStep {
+  /**
+   * Before a request is handled: a refusal (403) or a preflight's answer; else undefined, the
+   * CORS headers (or only `Vary: Origin`) then being set for whatever answer follows.
+   */
+  check(c: Context): Response | Promise<Response> | undefined;
+  /** After the answer, without a socket: adds the headers an answer built outside the context lacks, in place. */
+  finish(c: Context, response: Response): Response;
+  /** The same as a middleware (for the control API and the front door). */
+  middleware: MiddlewareHandler;
+}
+
 /**
  * Browser safety and CORS in one step. A request is a browser's when it carries `Origin` or
  * `Sec-Fetch-Site` (Node's own fetch sends `Sec-Fetch-Mode` too, so that alone is no sign).
@@ -41,7 +61,7 @@ const isLoopbackOrigin = (origin: string): boolean => {
  * answer into a streamed Response (bench/profile.ts: it cost half the throughput of GET /{id}),
  * and even headers prepared with `c.header` cost a quarter of a GET's CPU (undici Headers).
  */
-export function corsMiddleware(policy: BrowserPolicy = {}): MiddlewareHandler {
+export function browserStep(policy: BrowserPolicy = {}): BrowserStep {
   const listed = policy.origins === '*' ? undefined : new Set(policy.origins ?? []);
   const hosts = new Set((policy.hosts ?? []).map((h) => hostnameOf(h)));
   const allowOrigin = (origin: string) => (listed === undefined || listed.has(origin) || isLoopbackOrigin(origin) ? origin : null);
@@ -54,13 +74,41 @@ export function corsMiddleware(policy: BrowserPolicy = {}): MiddlewareHandler {
   });
   const exposed = EXPOSE_HEADERS.join(',');
   const refuse = (c: Context, detail: string) => errorJson(c, 403, detail, { vary: 'Origin' });
+  const noNext = async () => {};
+  /** The origin a request's answer allows (null: only Vary), kept for `finish`. */
+  const allowedOf = new WeakMap<Context, string | null>();
 
-  return async (c, next) => {
-    const origin = c.req.header('origin');
-    const site = origin === undefined ? c.req.header('sec-fetch-site') : undefined;
+  const setHeaders = (c: Context, allowed: string | null): void => {
+    const outgoing = outgoingOf(c);
+    if (outgoing) {
+      // On a socket (@hono/node-server), straight on Node's response: they merge into whatever
+      // answer is written, and Hono's responses keep plain header objects (no Headers to build).
+      if (allowed !== null) {
+        outgoing.setHeader('Access-Control-Allow-Origin', allowed);
+        outgoing.setHeader('Access-Control-Allow-Credentials', 'true');
+        outgoing.setHeader('Access-Control-Expose-Headers', exposed);
+      }
+      outgoing.setHeader('Vary', 'Origin');
+      return;
+    }
+    allowedOf.set(c, allowed);
+    applyTo((name, value, append) => c.header(name, value, { append }), allowed);
+  };
+  const applyTo = (set: (name: string, value: string, append?: boolean) => void, allowed: string | null) => {
+    if (allowed !== null) {
+      set('Access-Control-Allow-Origin', allowed);
+      set('Access-Control-Allow-Credentials', 'true');
+      set('Access-Control-Expose-Headers', exposed);
+    }
+    set('Vary', 'Origin', true);
+  };
+
+  const check = (c: Context): Response | Promise<Response> | undefined => {
+    const origin = requestHeader(c, 'origin');
+    const site = origin === undefined ? requestHeader(c, 'sec-fetch-site') : undefined;
     // No Origin, no CORS request (curl, SDKs, server-side code): only `Vary: Origin`, so a cache
     // never serves this answer to a browser. Three headers fewer cost 6 % of a GET's CPU.
-    if (origin === undefined && site === undefined) return withVary(c, next);
+    if (origin === undefined && site === undefined) return void setHeaders(c, null);
 
     const url = new URL(c.req.url);
     const hostname = url.hostname.toLowerCase();
@@ -69,44 +117,33 @@ export function corsMiddleware(policy: BrowserPolicy = {}): MiddlewareHandler {
     }
     if (origin === undefined) {
       if (site === 'cross-site') return refuse(c, 'A request from another site without an Origin is refused: a web page may not drive the mock.');
-      return withVary(c, next);
+      return void setHeaders(c, null);
     }
     const allowed = allowOrigin(origin) ?? (origin === url.origin ? origin : null);
     if (!allowed) return refuse(c, `The origin ${JSON.stringify(origin.slice(0, 200))} may not use the mock; loopback origins may, others when listed in --cors-origins.`);
     // Without an Origin an OPTIONS is no preflight: it goes on like any request (405, with Allow).
-    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined) return preflight(c, next);
-
-    // On a socket (@hono/node-server), straight on Node's response: they merge into whatever
-    // answer is written, and Hono's responses keep plain header objects (no Headers to build).
-    const outgoing = (c.env as { outgoing?: Pick<ServerResponse, 'setHeader' | 'headersSent'> } | undefined)?.outgoing;
-    if (outgoing && typeof outgoing.setHeader === 'function' && !outgoing.headersSent) {
-      outgoing.setHeader('Access-Control-Allow-Origin', allowed);
-      outgoing.setHeader('Access-Control-Allow-Credentials', 'true');
-      outgoing.setHeader('Access-Control-Expose-Headers', exposed);
-      outgoing.setHeader('Vary', 'Origin');
-      return next();
-    }
-    const apply = () => {
-      c.header('Access-Control-Allow-Origin', allowed);
-      c.header('Access-Control-Allow-Credentials', 'true');
-      c.header('Access-Control-Expose-Headers', exposed);
-      c.header('Vary', 'Origin', { append: true });
-    };
-    apply(); // picked up by every response the context builds (c.json, c.body, the error handler)
-    await next();
-    // A Response built without the context did not get them: add them to it (the slow way).
-    if (!/\borigin\b/i.test(c.res.headers.get('vary') ?? '')) apply();
+    if (c.req.method === 'OPTIONS' && requestHeader(c, 'access-control-request-method') !== undefined) return preflight(c, noNext) as Promise<Response>;
+    setHeaders(c, allowed);
+    return undefined;
   };
-}
 
-/** The answer of a request that is not a CORS request: only `Vary: Origin`. */
-async function withVary(c: Parameters<MiddlewareHandler>[0], next: () => Promise<void>): Promise<void> {
-  const outgoing = (c.env as { outgoing?: Pick<ServerResponse, 'setHeader' | 'headersSent'> } | undefined)?.outgoing;
-  if (outgoing && typeof outgoing.setHeader === 'function' && !outgoing.headersSent) {
-    outgoing.setHeader('Vary', 'Origin');
-    return next();
-  }
-  c.header('Vary', 'Origin', { append: true });
-  await next();
-  if (!/\borigin\b/i.test(c.res.headers.get('vary') ?? '')) c.header('Vary', 'Origin', { append: true });
+  const finish = (c: Context, response: Response): Response => {
+    const allowed = allowedOf.get(c);
+    // On a socket, or an answer the context built (c.json, c.body): the headers are on it already.
+    if (allowed === undefined || /\borigin\b/i.test(response.headers.get('vary') ?? '')) return response;
+    applyTo((name, value, append) => (append ? response.headers.append(name, value) : response.headers.set(name, value)), allowed);
+    return response;
+  };
+
+  return {
+    check,
+    finish,
+    middleware: async (c, next) => {
+      const early = check(c);
+      if (early) return early;
+      await next();
+      // In place: assigning c.res would rebuild the answer around a stream (no shared buffer).
+      finish(c, c.res);
+    },
+  };
 }

@@ -11,9 +11,24 @@ export type AppEnv = {
     operationId?: string;
     /** The id of the fault rule (or `prefer`, `rate-limit`) that answered the request, if any. */
     fault?: string;
+    /** The connection was dropped (a fault, a client gone mid-body): no status was sent. */
+    dropped?: boolean;
     /** Why an answer in the error shape was given: its detail and traceId. */
     error?: { detail: string; traceId: string };
     /** An unexpected error the request ran into, on one line (for its log line; the answer says only that it is a bug). */
     unexpected?: string;
   };
 };
+
+/**
+ * A request header, read from Node's own parsed headers when the request came over a socket:
+ * `c.req.header()` builds an undici Headers of every header on first use, which cost more than
+ * a fifth of a GET's CPU. `name` is lower case. Repeated headers are joined with ", " as Headers
+ * would (Node keeps the first of those that may appear once, such as Authorization).
+ */
+export function requestHeader(c: { env: unknown; req: { header(name: string): string | undefined } }, name: string): string | undefined {
+  const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)?.incoming;
+  if (!incoming) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}

@@ -95,7 +95,10 @@ export function oneLine(error: unknown): string {
  * broke off gets no answer: there is nobody to send it to.
  */
 export function errorResponse(c: Context<AppEnv>, error: unknown): Response {
-  if (error instanceof RequestAborted) return alreadySent();
+  if (error instanceof RequestAborted) {
+    c.set('dropped', true);
+    return alreadySent();
+  }
   const { status, detail, headers, unexpected } = describeError(error);
   if (unexpected !== undefined) c.set('unexpected', unexpected);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);

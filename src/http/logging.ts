@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { SonicBoom } from 'sonic-boom';
 import type { LogFormat, LogLevel, LogSink } from '../runtime/options.js';
 import type { AppEnv } from './env.js';
@@ -77,20 +77,21 @@ export function formatLine(line: RequestLine, format: LogFormat, color = false):
   return text;
 }
 
+/** Writes the line of one answered request. */
+export type RequestLogger = (c: Context<AppEnv>, response: Response, started: number) => void;
+
 /**
  * One line per request: when, method, path with query, status, duration, operation, fault,
  * session, and for 4xx/5xx the error's detail and traceId. Its level: error for a 5xx or a
  * dropped connection, warn for a 4xx, else info; lines under `level` are not written.
  */
-export function requestLogger(level: LogLevel, format: LogFormat, output: LogOutput, color = false): MiddlewareHandler<AppEnv> | undefined {
+export function requestLogger(level: LogLevel, format: LogFormat, output: LogOutput, color = false): RequestLogger | undefined {
   if (level === 'silent') return undefined;
-  return async (c, next) => {
-    const started = performance.now();
-    await next();
+  return (c, response, started) => {
     // Container healthchecks poll every few seconds: keep them out of the info log.
     if (c.req.path === '/__mock/health' && RANK[level] < RANK.debug) return;
-    // A reset connection sent nothing: its marker response is not a status.
-    const status = c.res.headers.has('x-hono-already-sent') ? 0 : c.res.status;
+    // A dropped connection sent nothing: its marker response is not a status.
+    const status = c.get('dropped') ? 0 : response.status;
     const lineLevel = status >= 500 || status === 0 ? 'error' : status >= 400 ? 'warn' : 'info';
     if (RANK[lineLevel] > RANK[level]) return;
     const url = c.req.url;
@@ -114,6 +115,15 @@ export function requestLogger(level: LogLevel, format: LogFormat, output: LogOut
     output.write(formatLine(line, format, color));
   };
 }
+
+/** The logger as a middleware (for the control API and the front door; the API pipeline calls it itself). */
+export const loggingMiddleware =
+  (log: RequestLogger): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const started = performance.now();
+    await next();
+    log(c, c.res, started);
+  };
 
 /** A line about the mock itself rather than a request (an error below the app), in the same format. */
 export function formatEvent(level: 'info' | 'warn' | 'error', msg: string, format: LogFormat, color = false): string {

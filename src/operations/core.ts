@@ -1,6 +1,6 @@
 import type { Contract } from '../contract/document.js';
 import type { CreateInput, PatchOperation } from '../domain/types.js';
-import { coreViewJson, coreView } from '../domain/views.js';
+import { coreView, coreViewBytes, coreViewJson } from '../domain/views.js';
 import type { FilterAttribute } from '../query/filter.js';
 import type { SortKey } from '../query/sort.js';
 import { caller, type OperationDescriptor, type OperationCall } from './descriptor.js';
@@ -29,7 +29,7 @@ const HANDLERS: Record<string, Handler> = {
     return c.json({ ...coreView(client), clientSecret: secret ?? '', clientSecretHint: client.secrets[0]?.hint ?? '' }, 201);
   },
 
-  readOAuthClientQCC: (call) => call.c.body(coreViewJson(call.deps.service.get(caller(call), call.params.id)), 200, JSON_TYPE),
+  readOAuthClientQCC: (call) => call.c.body(coreViewBytes(call.deps.service.get(caller(call), call.params.id)), 200, JSON_TYPE),
 
   patchOAuthClientQCC: async (call) => {
     const operations = (await patchBody(call.c, call.deps.validators, 'patchOAuthClientQCC')) as PatchOperation[];

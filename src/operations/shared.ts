@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { describeSchemaError, type ContractValidators } from '../contract/validators.js';
 import { incomingOf, readJsonBody } from '../http/body.js';
+import { requestHeader } from '../http/env.js';
 import { ApiError } from '../http/errors.js';
 import { listLink, requestOrigin } from '../http/links.js';
 import type { ListQuery, ListResult } from '../service/oauth-clients.js';
@@ -40,7 +41,7 @@ export function listAnswer(call: OperationCall, allowed: ListParameters, build: 
   const { c, deps } = call;
   const identity = caller(call);
   const store = deps.service.store;
-  const key = `${c.get('operationId')}\u0000${identity.tenantId}\u0000${identity.admin}\u0000${c.req.url}\u0000${c.req.header('x-forwarded-proto')}\u0000${c.req.header('x-forwarded-host')}`;
+  const key = `${c.get('operationId')}\u0000${identity.tenantId}\u0000${identity.admin}\u0000${c.req.url}\u0000${requestHeader(c, 'x-forwarded-proto')}\u0000${requestHeader(c, 'x-forwarded-host')}`;
   let page = pages.get(store, key);
   if (!page) {
     const url = new URL(c.req.url);
@@ -71,7 +72,7 @@ function listLinks(url: URL, query: ListQuery, result: ListResult, origin: strin
 
 /** DELETE's confirmation header must name the client (checked before the lookup: chosen). */
 export function confirmDelete(c: Context, id: string): void {
-  const confirm = c.req.header('qlik-confirm-delete');
+  const confirm = requestHeader(c, 'qlik-confirm-delete');
   if (confirm === undefined) throw new ApiError(400, 'The qlik-confirm-delete header is required and must equal the id of the client.');
   if (confirm !== id) throw new ApiError(400, 'The qlik-confirm-delete header does not match the id of the client to delete.');
 }

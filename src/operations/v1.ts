@@ -1,6 +1,6 @@
 import type { Contract } from '../contract/document.js';
 import type { ConnectionConfigPatch, CreateInput, Identity, PatchOperation, StoredClient } from '../domain/types.js';
-import { adminListItemView, adminReadJson, adminReadView, memberReadJson, ownerListItemJson, storedConfigView } from '../domain/views.js';
+import { adminListItemView, adminReadBytes, adminReadView, memberReadBytes, memberReadJson, ownerListItemJson, storedConfigView } from '../domain/views.js';
 import type { FilterAttribute } from '../query/filter.js';
 import type { SortKey } from '../query/sort.js';
 import type { OAuthClientsService, Visibility } from '../service/oauth-clients.js';
@@ -52,7 +52,7 @@ const HANDLERS: Record<string, Handler> = {
   readOAuthClient: (call) => {
     const identity = caller(call);
     const client = call.deps.service.get(identity, call.params.id, visibility(identity));
-    return call.c.body(identity.admin ? adminReadJson(client) : memberReadJson(client), 200, JSON_TYPE);
+    return call.c.body(identity.admin ? adminReadBytes(client) : memberReadBytes(client), 200, JSON_TYPE);
   },
 
   patchOAuthClient: async (call) => {

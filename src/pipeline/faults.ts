@@ -5,7 +5,7 @@ import type { IdentityRegistry } from '../domain/identities.js';
 import type { FaultAction, FaultEngine } from '../faults/engine.js';
 import { parsePrefer, PreferError, type PreferFault } from '../faults/prefer.js';
 import type { RateLimits } from '../faults/rate-limit.js';
-import type { AppEnv } from '../http/env.js';
+import { requestHeader, type AppEnv } from '../http/env.js';
 import { ApiError, errorBody, errorJson } from '../http/errors.js';
 import type { OperationDescriptor } from '../operations/descriptor.js';
 import { bearerToken } from './auth.js';
@@ -71,7 +71,7 @@ export function faultStep(
   operation: OperationDescriptor,
   params: Record<string, string>,
 ): FaultStepResult | Promise<FaultStepResult> | undefined {
-  const preferHeader = c.req.header('prefer');
+  const preferHeader = requestHeader(c, 'prefer');
   const limit = deps.rateLimits.limitFor(operation.tier);
   if (deps.faults.isEmpty && preferHeader === undefined && limit === undefined) return undefined;
 
@@ -96,7 +96,7 @@ export function faultStep(
         path: c.req.path,
         operationId: operation.operationId,
         params,
-        header: (name) => c.req.header(name),
+        header: (name) => requestHeader(c, name),
         namedOnly: operation.faults === 'named',
       });
   const retryAfter = decision?.action || limit === undefined ? undefined : rateLimited(c, deps, operation, limit);
@@ -121,7 +121,7 @@ function after<T>(ms: number, then: () => T): T | Promise<T> {
 
 /** Counts the request against its identity's window for the operation's tier; the seconds to wait when over. */
 function rateLimited(c: Context<AppEnv>, deps: FaultStepDeps, operation: OperationDescriptor, limit: number): number | undefined {
-  const token = bearerToken(c.req.header('authorization'));
+  const token = bearerToken(requestHeader(c, 'authorization'));
   if (token === undefined) return undefined; // authentication answers 401
   const identity = deps.identities.resolve(token);
   return deps.rateLimits.hit(`${identity.userId}\u0000${identity.tenantId}`, operation.tier!.tier, limit);

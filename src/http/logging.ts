@@ -77,6 +77,27 @@ export function formatLine(line: RequestLine, format: LogFormat, color = false):
   return text;
 }
 
+/** The path with its query as the request line gave it: Node's, when over a socket (no URL to build per line). */
+function pathWithQuery(c: Context<AppEnv>): string {
+  const raw = (c.env as { incoming?: { url?: string } } | undefined)?.incoming?.url;
+  if (raw?.startsWith('/')) return raw;
+  const url = c.req.url;
+  const q = url.indexOf('?');
+  return q < 0 ? c.req.path : `${c.req.path}${url.slice(q)}`;
+}
+
+let lastMs = 0;
+let lastIso = '';
+/** Now as ISO 8601, formatted once per millisecond however many lines share it. */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 /** Writes the line of one answered request. */
 export type RequestLogger = (c: Context<AppEnv>, response: Response, started: number) => void;
 
@@ -94,11 +115,9 @@ export function requestLogger(level: LogLevel, format: LogFormat, output: LogOut
     const status = c.get('dropped') ? 0 : response.status;
     const lineLevel = status >= 500 || status === 0 ? 'error' : status >= 400 ? 'warn' : 'info';
     if (RANK[lineLevel] > RANK[level]) return;
-    const url = c.req.url;
-    const q = url.indexOf('?');
-    const path = q < 0 ? c.req.path : `${c.req.path}${url.slice(q)}`;
+    const path = pathWithQuery(c);
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    const line: RequestLine = { time: new Date().toISOString(), level: lineLevel, msg: `${c.req.method} ${path} ${status}`, method: c.req.method, path, status, durationMs };
+    const line: RequestLine = { time: isoNow(), level: lineLevel, msg: `${c.req.method} ${path} ${status}`, method: c.req.method, path, status, durationMs };
     const operationId = c.get('operationId');
     if (operationId) line.operationId = operationId;
     const fault = c.get('fault');

@@ -67,10 +67,10 @@ export function buildApp(runtime: MockRuntime, server: { boundHost?: string; log
   });
   app.all('*', (c): Response | Promise<Response> => {
     const started = performance.now();
-    const done = (response: Response): Response => {
+    const done = (response: Response): Response | Promise<Response> => {
       const answer = browser.finish(c, response);
       log?.(c, answer, started);
-      return answer;
+      return c.req.method === 'HEAD' ? withContentLength(answer) : answer;
     };
     let response: Response | Promise<Response>;
     try {
@@ -90,6 +90,14 @@ export function buildApp(runtime: MockRuntime, server: { boundHost?: string; log
   });
   app.notFound((c) => errorResponse(c, new ApiError(404, `No route matches ${c.req.method} ${c.req.path}.`)));
   return app;
+}
+
+/** HEAD: the headers GET sends, its Content-Length included (Hono drops the body, and Node would count none). */
+async function withContentLength(response: Response): Promise<Response> {
+  if (response.body === null || response.headers.has('content-length')) return response;
+  const headers = new Headers(response.headers);
+  headers.set('content-length', String((await response.arrayBuffer()).byteLength));
+  return new Response(null, { status: response.status, headers });
 }
 
 /** Who may use the mock from a browser: loopback, and what the options add (the public base URL's origin and host, the bound address). */

@@ -44,6 +44,8 @@ interface CompiledPath<T> {
   pattern: RegExp;
   names: string[];
   byMethod: Map<string, T>;
+  /** The methods a 405 names: the path's own, HEAD wherever GET is. */
+  allow: string[];
 }
 
 /**
@@ -61,7 +63,9 @@ export class OperationResolver<T extends { method: string; path: string }> {
       const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       const body = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\}/g, '([^/]+)');
       const prefix = template.split('{')[0];
-      this.paths.push({ prefix, pattern: new RegExp(`^${body}$`), names, byMethod: new Map(ops.map((op) => [op.method, op])) });
+      const methods = ops.map((op) => op.method);
+      const allow = methods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method]));
+      this.paths.push({ prefix, pattern: new RegExp(`^${body}$`), names, byMethod: new Map(ops.map((op) => [op.method, op])), allow });
     }
   }
 
@@ -71,7 +75,7 @@ export class OperationResolver<T extends { method: string; path: string }> {
       const m = candidate.pattern.exec(path);
       if (!m) continue;
       const operation = candidate.byMethod.get(method === 'HEAD' ? 'GET' : method);
-      if (!operation) return { kind: 'method-not-allowed', allow: [...candidate.byMethod.keys()] };
+      if (!operation) return { kind: 'method-not-allowed', allow: candidate.allow };
       const params: Record<string, string> = {};
       candidate.names.forEach((name, i) => (params[name] = safeDecode(m[i + 1])));
       return { kind: 'operation', operation, params };

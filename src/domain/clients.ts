@@ -105,11 +105,13 @@ export function buildClient(
   // Unknown members of a key are ignored like unknown members of the body: stored, they would
   // make the data file (whose schema is closed) unloadable, and a deeply nested one broke the clone.
   if (input.publicKeys !== undefined) client.publicKeys = input.publicKeys.map(knownJwkMembers);
-  // A web client authenticates with a secret unless told otherwise.
-  if (client.appType === 'web' && client.allowedAuthMethods === undefined) {
-    client.allowedAuthMethods = ['client_secret'];
-  }
+  withDefaultAuthMethods(client);
   return client;
+}
+
+/** A web client authenticates with a secret unless told otherwise: at creation, and after a patch removed its methods. */
+function withDefaultAuthMethods(client: StoredClient): void {
+  if (client.appType === 'web' && client.allowedAuthMethods === undefined) client.allowedAuthMethods = ['client_secret'];
 }
 
 const JWK_FIELDS = ['kty', 'use', 'alg', 'kid', 'n', 'e', 'crv', 'x', 'y'] as const satisfies readonly (keyof Jwk)[];
@@ -196,6 +198,7 @@ export function applyPatch(client: StoredClient, operations: readonly PatchOpera
   if (operations.length === 0) return next;
   // A stored client has the fields of a create body (and passed the same per-value checks above).
   checkCreateRules(next as unknown as CreateInput);
+  withDefaultAuthMethods(next);
   next.updatedAt = now;
   return next;
 }

@@ -68,15 +68,15 @@ export function parseTokenRequest(fields: Record<string, unknown>, basic?: { cli
     ({ clientId, clientSecret } = basic);
   }
   const clientAssertion = text('client_assertion');
-  // RFC 7523: with an assertion, client_id may be left out; the assertion's subject names the client.
-  clientId ??= clientAssertion === undefined ? undefined : assertionSubject(clientAssertion);
-  if (clientId === undefined) throw invalid('"client_id" is required.');
+  if (clientId === undefined && clientAssertion === undefined) throw invalid('"client_id" is required.');
   const assertionType = text('client_assertion_type');
   if (clientAssertion !== undefined && assertionType !== JWT_BEARER) throw invalid(`"client_assertion_type" must be "${JWT_BEARER}".`);
   if (clientAssertion === undefined && assertionType !== undefined) throw invalid('"client_assertion_type" was sent without "client_assertion".');
   if ((clientSecret === undefined) === (clientAssertion === undefined)) {
     throw invalid('Authenticate the client with exactly one of "client_secret" and "client_assertion".');
   }
+  // RFC 7523: with an assertion, client_id may be left out; the assertion's subject names the client.
+  clientId ??= assertionSubject(clientAssertion!);
   // An empty scope (what some OAuth libraries send when none is configured) asks for nothing in particular.
   const scope = fields.scope === '' ? undefined : text('scope');
   const scopes = scope === undefined ? [] : [...new Set(scope.split(' ').filter(Boolean))];
@@ -85,14 +85,23 @@ export function parseTokenRequest(fields: Record<string, unknown>, basic?: { cli
   return request;
 }
 
-/** The `sub` of an assertion, read without verifying it (verification comes with the client's keys). */
-function assertionSubject(assertion: string): string | undefined {
+/**
+ * The `sub` of an assertion, read without verifying it (verification comes with the client's
+ * keys). An assertion that names no client is refused as verifying it would refuse it (401).
+ */
+function assertionSubject(assertion: string): string {
+  const parts = assertion.split('.');
+  if (parts.length !== 3) throw unauthenticated(NOT_A_JWT);
+  let payload: unknown;
   try {
-    const sub: unknown = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')).sub;
-    return typeof sub === 'string' && sub !== '' ? sub : undefined;
+    payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
   } catch {
-    return undefined;
+    throw unauthenticated(NOT_JSON_PAYLOAD);
   }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw unauthenticated(NOT_JSON_PAYLOAD);
+  const { sub } = payload as { sub?: unknown };
+  if (typeof sub !== 'string' || sub === '') throw unauthenticated(ISS_SUB);
+  return sub;
 }
 
 function userLookup(fields: Record<string, unknown>): TokenRequest['userLookup'] {

@@ -73,6 +73,6 @@ function listLinks(url: URL, query: ListQuery, result: ListResult, origin: strin
 /** DELETE's confirmation header must name the client (checked before the lookup: chosen). */
 export function confirmDelete(c: Context, id: string): void {
   const confirm = requestHeader(c, 'qlik-confirm-delete');
-  if (confirm === undefined) throw new ApiError(400, 'The qlik-confirm-delete header is required and must equal the id of the client.');
+  if (confirm === undefined || confirm.trim() === '') throw new ApiError(400, 'The qlik-confirm-delete header is required and must equal the id of the client.');
   if (confirm !== id) throw new ApiError(400, 'The qlik-confirm-delete header does not match the id of the client to delete.');
 }

@@ -1,6 +1,7 @@
 import { TOKEN_OPERATION } from '../contract/operations.js';
 import type { IncomingMessage } from 'node:http';
 import { incomingOf, isJsonType, journalAs, MAX_BODY_BYTES, mediaTypeOf, readJsonBody, readTextBody } from '../http/body.js';
+import { DomainError } from '../domain/errors.js';
 import { ApiError } from '../http/errors.js';
 import { requestOrigin } from '../http/links.js';
 import { JOURNAL_BODY_LIMIT } from '../journal/journal.js';
@@ -19,7 +20,12 @@ async function issueToken({ c, deps }: OperationCall): Promise<Response> {
   const request = c.req.raw;
   const fields = await tokenFields(request, incomingOf(c));
   const audience = `${requestOrigin(request, deps.publicBaseUrl)}/oauth/token`;
-  const { response, identity } = await deps.tokens.issue(fields, basicCredentials(c.req.header('authorization')), audience);
+  const basic = basicCredentials(c.req.header('authorization'));
+  const { response, identity } = await deps.tokens.issue(fields, basic, audience).catch((error: unknown) => {
+    // RFC 6749 §5.2: a client that authenticated with the Authorization header is told the scheme to use.
+    if (basic && error instanceof DomainError && error.kind === 'unauthenticated') throw new ApiError(401, error.message, { 'www-authenticate': 'Basic' });
+    throw error;
+  });
   deps.issuedTokens.add(response.access_token, identity);
   return c.json(response, 200, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 }

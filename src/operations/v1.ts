@@ -1,5 +1,5 @@
 import type { Contract } from '../contract/document.js';
-import type { ConnectionConfigPatch, CreateInput, Identity, PatchOperation, StoredClient } from '../domain/types.js';
+import type { ConnectionConfigPatch, ConnectionConfigView, CreateInput, Identity, PatchOperation, StoredClient } from '../domain/types.js';
 import { adminListItemView, adminReadBytes, adminReadView, memberReadBytes, memberReadJson, ownerListItemJson, storedConfigView } from '../domain/views.js';
 import type { FilterAttribute } from '../query/filter.js';
 import type { SortKey } from '../query/sort.js';
@@ -16,13 +16,18 @@ type Handler = (call: OperationCall) => Response | Promise<Response>;
 /** Tenant admins also see what other tenants published; other users of the tenant only its own clients. */
 const visibility = (identity: Identity): Visibility => (identity.admin ? 'shared' : 'own');
 
+/** The calling tenant's connection config of a client: its own stored one, else the owner's implicit one or a new one's. */
+function callerConfig(service: OAuthClientsService, identity: Identity, client: StoredClient): ConnectionConfigView {
+  const stored = service.store.config(client.clientId, identity.tenantId);
+  if (stored && !stored.deleted) return storedConfigView(stored);
+  return { consentMethod: client.tenantId === identity.tenantId ? client.connectionConfig.consentMethod : 'required' };
+}
+
 /** An admin's list item: the client with the calling tenant's full connection config. */
 function adminListItemJson(service: OAuthClientsService, identity: Identity, client: StoredClient): string {
-  const stored = service.store.config(client.clientId, identity.tenantId);
   // The owning tenant's implicit config is the common case, cached per record.
-  if (!stored && client.tenantId === identity.tenantId) return ownerListItemJson(client);
-  const config = stored && !stored.deleted ? storedConfigView(stored) : { consentMethod: client.tenantId === identity.tenantId ? client.connectionConfig.consentMethod : 'required' };
-  return JSON.stringify(adminListItemView(client, config));
+  if (client.tenantId === identity.tenantId && !service.store.config(client.clientId, identity.tenantId)) return ownerListItemJson(client);
+  return JSON.stringify(adminListItemView(client, callerConfig(service, identity, client)));
 }
 
 /**
@@ -51,8 +56,12 @@ const HANDLERS: Record<string, Handler> = {
 
   readOAuthClient: (call) => {
     const identity = caller(call);
-    const client = call.deps.service.get(identity, call.params.id, visibility(identity));
-    return call.c.body(identity.admin ? adminReadBytes(client) : memberReadBytes(client), 200, JSON_TYPE);
+    const { service } = call.deps;
+    const client = service.get(identity, call.params.id, visibility(identity));
+    if (!identity.admin) return call.c.body(memberReadBytes(client), 200, JSON_TYPE);
+    if (client.tenantId === identity.tenantId) return call.c.body(adminReadBytes(client), 200, JSON_TYPE);
+    // Another tenant's published client, with this tenant's consent method (as its list item and `me` show).
+    return call.c.json({ ...adminReadView(client), connectionConfig: { consentMethod: callerConfig(service, identity, client).consentMethod } });
   },
 
   patchOAuthClient: async (call) => {

@@ -184,14 +184,15 @@ export class OAuthClientsService {
 
   /**
    * Applies a JSON Patch, all or nothing. A patch that makes a web client authenticate with
-   * `client_secret` when it did not generates a secret (counted toward the five), returned once.
+   * `client_secret` when it did not, and that holds no secret, generates one, returned once.
+   * Secrets kept while `client_secret` was off work again instead: a PATCH has no 409 to give.
    */
   async patch(identity: Identity, clientId: string, operations: readonly PatchOperation[], visibility: Visibility = 'own'): Promise<{ secret?: string }> {
     const client = this.owned(identity, clientId, visibility);
     const now = this.clock.next();
     let next = applyPatch(client, operations, now);
     let secret: string | undefined;
-    if (canHaveSecrets(next) && !canHaveSecrets(client)) {
+    if (canHaveSecrets(next) && !canHaveSecrets(client) && next.secrets.length === 0) {
       const issued = issueSecret(next, { entropy: this.entropy, now, by: identity });
       next = { ...next, secrets: [...next.secrets, issued.record] };
       secret = issued.plaintext;

@@ -17,8 +17,22 @@ describe('errors in the API shape', () => {
     const { api } = await freshMock();
     const reply = await api.call('PUT', API, { body: {} });
     expect(reply.status).toBe(405);
-    expect(reply.headers.allow).toBe('GET, POST');
+    expect(reply.headers.allow).toBe('GET, HEAD, POST');
     expect(reply.body.errors[0].code).toBe('HTTP-405');
+  });
+
+  it('HEAD answers with the headers of GET, Content-Length included, and no body', async () => {
+    const { app } = await freshMock();
+    const auth = { authorization: 'Bearer t' };
+    for (const path of [`${API}?limit=3`, `${API}/${(await (await app.request(`${API}?limit=1`, { headers: auth })).json()).data[0].clientId}`]) {
+      const get = await app.request(path, { headers: auth });
+      const bytes = (await get.arrayBuffer()).byteLength;
+      const head = await app.request(path, { method: 'HEAD', headers: auth });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
+      expect(head.headers.get('content-length')).toBe(String(bytes));
+      expect((await head.arrayBuffer()).byteLength).toBe(0);
+    }
   });
 
   it('400 for malformed JSON', async () => {

@@ -29,7 +29,7 @@ describe('CORS for local frontend development', () => {
     const { api } = await freshMock();
     const reply = await api.call('OPTIONS', API, { token: null });
     expect(reply.status).toBe(405);
-    expect(reply.headers.allow).toBe('GET, POST');
+    expect(reply.headers.allow).toBe('GET, HEAD, POST');
     expect(reply.headers['access-control-allow-origin']).toBeUndefined();
     expect(reply.headers['access-control-allow-credentials']).toBeUndefined();
   });

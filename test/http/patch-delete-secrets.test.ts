@@ -70,6 +70,9 @@ describe('delete', () => {
     const { api, created, url } = await withClient();
     expect((await api.delete(url)).status).toBe(400);
     expect((await api.delete(url, { headers: { 'qlik-confirm-delete': 'something-else' } })).status).toBe(400);
+    const empty = await api.delete(url, { headers: { 'qlik-confirm-delete': '' } });
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors[0].detail).toMatch(/is required/);
     expect((await api.get(url)).status).toBe(200);
     const reply = await api.delete(url, { headers: { 'qlik-confirm-delete': created.clientId } });
     expect(reply.status).toBe(204);

@@ -38,6 +38,17 @@ describe('POST /oauth/token (FACTS.md)', () => {
       raw: 'grant_type=client_credentials',
     });
     expect(basic.status).toBe(200);
+    // RFC 6749 §5.2: refused credentials from the Authorization header name the scheme to use.
+    const wrong = await api.post(TOKEN, {
+      token: null,
+      headers: { ...FORM, authorization: `Basic ${Buffer.from(`${id}:wrong`).toString('base64')}` },
+      raw: 'grant_type=client_credentials',
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers['www-authenticate']).toBe('Basic');
+    const inBody = await api.post(TOKEN, { token: null, headers: FORM, raw: new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: 'wrong' }).toString() });
+    expect(inBody.status).toBe(401);
+    expect(inBody.headers['www-authenticate']).toBeUndefined();
   });
 
   it("gives a token that acts in the client's own tenant", async () => {

@@ -162,10 +162,26 @@ describe('v1: creating and changing', () => {
     expect((await api.patch(url, { body: [{ op: 'replace', path: '/clientName', value: 'n' }] })).status).toBe(204);
     for (let i = 0; i < 4; i++) expect((await api.post(`${url}/client-secrets`)).status).toBe(201);
     expectError(await api.post(`${url}/client-secrets`), 409, /max number of client secrets is 5/);
-    // Dropping client_secret and adding it back would make a sixth: refused, nothing changes.
+    // Dropping client_secret and adding it back makes the five kept secrets usable again: no
+    // sixth, and no 409 (a status PATCH does not document).
     expect((await api.patch(url, { body: [{ op: 'replace', path: '/allowedAuthMethods', value: ['private_key_jwt'] }] })).status).toBe(204);
-    expectError(await api.patch(url, { body: [{ op: 'replace', path: '/allowedAuthMethods', value: ['client_secret'] }] }), 409, /max number of client secrets/);
-    expect((await api.get(url)).body.allowedAuthMethods).toEqual(['private_key_jwt']);
+    const hints = (await api.get(url)).body.clientSecrets.map((s: any) => s.hint);
+    expect(hints).toHaveLength(5);
+    expect((await api.patch(url, { body: [{ op: 'replace', path: '/allowedAuthMethods', value: ['client_secret'] }] })).status).toBe(204);
+    const back = (await api.get(url)).body;
+    expect(back.allowedAuthMethods).toEqual(['client_secret']);
+    expect(back.clientSecrets.map((s: any) => s.hint)).toEqual(hints);
+  });
+
+  it('removing /allowedAuthMethods from a web client gives it the creation default, client_secret', async () => {
+    const { api } = await freshMock(EMPTY);
+    const web = (await api.post(V1, { body: webClient() })).body;
+    const url = `${V1}/${web.clientId}`;
+    expect((await api.patch(url, { body: [{ op: 'remove', path: '/allowedAuthMethods' }] })).status).toBe(204);
+    const read = (await api.get(url)).body;
+    expect(read.allowedAuthMethods).toEqual(['client_secret']);
+    expect(read.clientSecrets).toHaveLength(1);
+    expect((await api.post(`${url}/client-secrets`)).status).toBe(201);
   });
 
   it('every write of a user who is not an admin is a 403', async () => {
@@ -248,8 +264,11 @@ describe('v1: connection configs (me = the calling tenant)', () => {
     expect((await api.get(me, { token: OTHER_TENANT })).body).toEqual({ consentMethod: 'required' });
     const listed = (await api.get(`${V1}?filter=${encodeURIComponent(`clientId eq "${spa.clientId}"`)}`, { token: OTHER_TENANT })).body.data[0];
     expect(listed.connectionConfig).toEqual({ consentMethod: 'required' });
+    expect((await api.get(`${V1}/${spa.clientId}`, { token: OTHER_TENANT })).body.connectionConfig).toEqual({ consentMethod: 'required' });
     expect((await api.patch(me, { body: [{ op: 'replace', path: '/consentMethod', value: 'trusted' }], token: OTHER_TENANT })).status).toBe(204);
     expect((await api.get(me, { token: OTHER_TENANT })).body).toEqual({ consentMethod: 'trusted', status: 'approved' });
+    // Their read of the client and their list item show their own consent method, as `me` does.
+    expect((await api.get(`${V1}/${spa.clientId}`, { token: OTHER_TENANT })).body.connectionConfig).toEqual({ consentMethod: 'trusted' });
     // The owner's config and the client are untouched by another tenant's choice.
     expect((await api.get(me)).body).toEqual({ consentMethod: 'trusted', status: 'approved' });
     expect((await api.delete(`${V1}/${spa.clientId}`, confirm(spa.clientId))).status).toBe(204);

@@ -567,10 +567,10 @@ class DeleteSecret extends Command {
 }
 
 const WRONG_METHODS = [
-  { method: 'PUT', path: '', allow: ['GET', 'POST'] },
-  { method: 'DELETE', path: '', allow: ['GET', 'POST'] },
-  { method: 'POST', path: '/ID', allow: ['DELETE', 'GET', 'PATCH'] },
-  { method: 'PUT', path: '/ID', allow: ['DELETE', 'GET', 'PATCH'] },
+  { method: 'PUT', path: '', allow: ['GET', 'HEAD', 'POST'] },
+  { method: 'DELETE', path: '', allow: ['GET', 'HEAD', 'POST'] },
+  { method: 'POST', path: '/ID', allow: ['DELETE', 'GET', 'HEAD', 'PATCH'] },
+  { method: 'PUT', path: '/ID', allow: ['DELETE', 'GET', 'HEAD', 'PATCH'] },
   { method: 'GET', path: '/ID/client-secrets', allow: ['POST'] },
   { method: 'PATCH', path: '/ID/client-secrets/abcd', allow: ['DELETE'] },
 ] as const;

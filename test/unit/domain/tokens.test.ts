@@ -134,9 +134,19 @@ describe('parseTokenRequest', () => {
     const request = parseTokenRequest({ grant_type: 'client_credentials', client_assertion: jwt, client_assertion_type: JWT_BEARER });
     expect(request.clientId).toBe('c'.repeat(32));
     expect((await issueToken(client(), request, context())).response.token_type).toBe('bearer');
-    expect((await failure(() => parseTokenRequest({ grant_type: 'client_credentials', client_assertion: 'not-a-jwt', client_assertion_type: JWT_BEARER }))).message).toMatch(
-      /client_id" is required/,
-    );
+    // An assertion that names no client is refused as verifying it would refuse it: 401, saying why.
+    const refused = async (client_assertion: string) => failure(() => parseTokenRequest({ grant_type: 'client_credentials', client_assertion, client_assertion_type: JWT_BEARER }));
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const [jwt, why] of [
+      ['not-a-jwt', /not a JWT/],
+      [`${b64({ alg: 'RS256' })}.e30.sig`, /"iss" and "sub" must both be the client id/],
+      [`${b64({ alg: 'RS256' })}.${b64([1])}.sig`, /payload is not a base64url-encoded JSON object/],
+      [`${b64({ alg: 'RS256' })}.%%%.sig`, /payload is not a base64url-encoded JSON object/],
+    ] as const) {
+      const error = await refused(jwt);
+      expect(error).toMatchObject({ kind: 'unauthenticated' });
+      expect(error.message).toMatch(why);
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../runtime/options.js';
 
@@ -45,7 +46,7 @@ export const SETTINGS = [
   { flag: 'rate-limits', env: 'RATE_LIMITS', type: 'boolean', help: "enforce each operation's x-qlik-tier rate limit" },
   { flag: 'control-token', env: 'CONTROL_TOKEN', type: 'string', help: 'require "Authorization: Bearer <token>" on /__mock' },
   { flag: 'max-sessions', env: 'MAX_SESSIONS', type: 'string', help: 'how many sessions (x-mock-session) may exist at once (default 100)' },
-  { flag: 'session-ttl', env: 'SESSION_TTL', type: 'string', help: 'end a session idle this long: 90s, 30m, 2h (default 30m)' },
+  { flag: 'session-ttl', env: 'SESSION_TTL', type: 'string', help: 'end a session idle this long: 90s, 30m, 2h, or a number of minutes (default 30m)' },
 ] as const;
 
 type Raw = Record<string, string | boolean | undefined>;
@@ -55,7 +56,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
   let values: Raw;
   try {
     ({ values } = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv),
       options: Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: s.type }])),
       strict: true,
       allowPositionals: false,
@@ -120,7 +121,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
     publicBaseUrl,
     logLevel: logLevel as LogLevel,
     logFormat: logFormat as LogFormat | undefined,
-    scenariosDir: read('scenarios-dir'),
+    scenariosDir: folder('scenarios-dir', read('scenarios-dir')),
     watch: flagOrEnv('watch'),
     corsOrigins,
     allowedHosts,
@@ -129,6 +130,26 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Cl
     maxSessions: optionalInteger('max-sessions', read('max-sessions'), 1, 100_000),
     sessionTtlMs: duration('session-ttl', read('session-ttl')),
   };
+}
+
+const VALUED_FLAGS = new Set(SETTINGS.filter((s) => s.type === 'string').map((s) => `--${s.flag}`));
+
+/** A folder that must exist. */
+function folder(flag: string, path: string | undefined): string | undefined {
+  if (path !== undefined && !statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`--${flag} (${SETTINGS.find((s) => s.flag === flag)?.env}): there is no folder ${JSON.stringify(path)}`);
+  }
+  return path;
+}
+
+/** `--port -1` as `--port=-1`: parseArgs calls a value that starts with "-" ambiguous, the range check says what is wrong with it. */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (VALUED_FLAGS.has(argv[i]) && /^-\d/.test(argv[i + 1] ?? '')) args.push(`${argv[i]}=${argv[++i]}`);
+    else args.push(argv[i]);
+  }
+  return args;
 }
 
 /** `90s`, `30m`, `2h`, or whole minutes; at least a second, at most a week. */
@@ -173,8 +194,8 @@ const columns = (rows: [string, string][]): string[] => {
 export function helpText(version: string, scenarios: readonly { name: string; description: string }[] = []): string {
   const options = columns([
     ...SETTINGS.map((s): [string, string] => [`--${s.flag}${s.type === 'string' ? ' <value>' : ''}`, `${s.help} [${s.env}]`]),
-    ['--help', 'show this help'],
-    ['--version', 'show the version'],
+    ['-h, --help', 'show this help'],
+    ['-v, --version', 'show the version'],
   ]);
   return [
     `qlik-oauth-clients-mock ${version}: a stateful mock of Qlik Cloud's OAuth clients APIs (/api/v1 and /api/core)`,

@@ -41,10 +41,11 @@ function keepHeapSmall(): void {
 function announcer(format: LogFormat) {
   const color = format === 'pretty' && useColor();
   const bold = (text: string) => (color ? `\x1b[1m${text}\x1b[0m` : text);
-  return (msg: string, fields: Record<string, unknown> = {}, details: [string, string][] = []) => {
-    if (format === 'json') return void process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg, ...fields })}\n`);
+  return (msg: string, fields: Record<string, unknown> = {}, details: [string, string][] = [], level: 'info' | 'warn' = 'info') => {
+    if (format === 'json') return void process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
     const width = Math.max(0, ...details.map(([name]) => name.length)) + 2;
-    process.stdout.write(`${bold(msg)}\n${details.map(([name, value]) => `  ${name.padEnd(width)}${value}\n`).join('')}`);
+    const text = level === 'warn' ? `warning: ${msg}` : msg;
+    process.stdout.write(`${bold(text)}\n${details.map(([name, value]) => `  ${name.padEnd(width)}${value}\n`).join('')}`);
   };
 }
 
@@ -67,7 +68,9 @@ async function main(argv: string[]): Promise<void> {
     dashboard: `${mock.url}/__mock/ui`,
     frontDoor: `${mock.url}/`,
   };
-  const where = { store: store.kind === 'file' ? store.location : 'memory', scenario: config.scenario ?? 'default', clients: store.count() };
+  // Without --scenario the mock holds the embedded data: the bundled "default" scenario, which a folder of one's own may not have.
+  const scenario = config.scenario ?? (config.scenariosDir === undefined || mock.runtime.scenarios.has('default') ? 'default' : 'none');
+  const where = { store: store.kind === 'file' ? store.location : 'memory', scenario, clients: store.count() };
   say(`qlik-oauth-clients-mock ${version} listening on ${mock.url} (store: ${where.store}, scenario: ${where.scenario}, clients: ${where.clients})`, { version, url: mock.url, ...where, urls }, [
     ['API', `${urls.api}  (the organization-level one: ${urls.coreApi})`],
     ['control', `${urls.control}  (its OpenAPI document: ${urls.control}/control.openapi.json)`],
@@ -75,7 +78,7 @@ async function main(argv: string[]): Promise<void> {
     ['front door', urls.frontDoor],
     ['try', `curl -H 'Authorization: Bearer any-token' '${urls.api}?limit=2'`],
   ]);
-  const watcher = config.watch ? watchScenarios(mock.runtime, config.scenariosDir, (message) => say(message)) : undefined;
+  const watcher = config.watch ? watchScenarios(mock.runtime, config.scenariosDir, (message, level) => say(message, {}, [], level)) : undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -27,8 +27,8 @@ export interface ErrorBody {
 }
 
 /** The API's error shape (`{"errors":[{code,title,detail}]}`), with Qlik's customary status and traceId. */
-export function errorBody(status: number, detail: string): ErrorBody {
-  return { errors: [{ code: `HTTP-${status}`, title: statusTitle(status), detail, status: String(status) }], traceId: newTraceId() };
+export function errorBody(status: number, detail: string, title = statusTitle(status)): ErrorBody {
+  return { errors: [{ code: `HTTP-${status}`, title, detail, status: String(status) }], traceId: newTraceId() };
 }
 
 /** Thrown anywhere below the routes; the app's error handler turns it into the error shape. */
@@ -72,11 +72,12 @@ const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, unauthent
  * An error's status, detail and headers in the API's terms; a stray error is a 500 that says it
  * is a bug, and `unexpected` says what it was, on one line, for the log.
  */
-export function describeError(error: unknown): { status: number; detail: string; headers: Record<string, string>; unexpected?: string } {
+export function describeError(error: unknown): { status: number; detail: string; headers: Record<string, string>; title?: string; unexpected?: string } {
   if (error instanceof ApiError) return { status: error.status, detail: error.detail, headers: error.headers };
   if (error instanceof DomainError) return { status: DOMAIN_STATUS[error.kind], detail: error.message, headers: {} };
   if (error instanceof QueryError || error instanceof SessionNameError) return { status: 400, detail: error.message, headers: {} };
-  if (error instanceof SessionLimitError) return { status: 429, detail: error.message, headers: { 'retry-after': '60' } };
+  // Not the API's rate limit, whose title 429 carries elsewhere.
+  if (error instanceof SessionLimitError) return { status: 429, detail: error.message, headers: { 'retry-after': '60' }, title: 'Too many sessions.' };
   if (error instanceof SessionExistsError) return { status: 409, detail: error.message, headers: {} };
   if (error instanceof DataFileError) return { status: 500, detail: `${error.message}.`, headers: {} };
   return { status: 500, detail: 'The mock failed unexpectedly; this is a bug in the mock.', headers: {}, unexpected: oneLine(error) };
@@ -99,15 +100,15 @@ export function errorResponse(c: Context<AppEnv>, error: unknown): Response {
     c.set('dropped', true);
     return alreadySent();
   }
-  const { status, detail, headers, unexpected } = describeError(error);
+  const { status, detail, headers, title, unexpected } = describeError(error);
   if (unexpected !== undefined) c.set('unexpected', unexpected);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  return errorJson(c, status, detail);
+  return errorJson(c, status, detail, undefined, title);
 }
 
 /** An answer in the error shape; its detail and traceId stay on the context for the log line and the journal. */
-export function errorJson(c: Context<AppEnv>, status: number, detail: string, headers?: Record<string, string>): Response {
-  const body = errorBody(status, detail);
+export function errorJson(c: Context<AppEnv>, status: number, detail: string, headers?: Record<string, string>, title?: string): Response {
+  const body = errorBody(status, detail, title);
   c.set('error', { detail, traceId: body.traceId });
   return c.json(body, status as 400, headers);
 }

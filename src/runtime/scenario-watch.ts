@@ -10,7 +10,7 @@ const SETTLE_MS = 100;
  * replaces the previous one; a bad file is refused with one message naming it and its field,
  * and the previous set stays in force. Scenarios already applied keep what they did.
  */
-export function watchScenarios(runtime: MockRuntime, dir: string | undefined, say: (message: string) => void): { close(): void } {
+export function watchScenarios(runtime: MockRuntime, dir: string | undefined, say: (message: string, level: 'info' | 'warn') => void): { close(): void } {
   const folder = dir ?? SCENARIOS_DIR;
   let timer: NodeJS.Timeout | undefined;
   const changed = new Set<string>();
@@ -20,9 +20,10 @@ export function watchScenarios(runtime: MockRuntime, dir: string | undefined, sa
     changed.clear();
     try {
       const scenarios = runtime.reloadScenarios();
-      say(`scenarios reloaded after a change to ${files}: ${[...scenarios.keys()].join(', ') || 'none'}`);
+      say(`scenarios reloaded after a change to ${files}: ${[...scenarios.keys()].join(', ') || 'none'}; a change takes effect when its scenario is next applied (POST /__mock/scenarios/{name})`, 'info');
     } catch (error) {
-      say(`${(error as Error).message} The previous scenarios stay in force.`);
+      const message = (error as Error).message.trim();
+      say(`${message}${/[.!?]$/.test(message) ? '' : '.'} The previous scenarios stay in force.`, 'warn');
     }
   };
   const watcher: FSWatcher = watch(folder, (_event, file) => {
@@ -31,7 +32,7 @@ export function watchScenarios(runtime: MockRuntime, dir: string | undefined, sa
     clearTimeout(timer);
     timer = setTimeout(reload, SETTLE_MS);
   });
-  watcher.on('error', (error) => say(`watching ${folder} stopped: ${error.message}`));
+  watcher.on('error', (error) => say(`watching ${folder} stopped: ${error.message}`, 'warn'));
   return {
     close: () => {
       clearTimeout(timer);

@@ -86,7 +86,7 @@ export class Sessions {
     this.expire();
     if (this.named.size >= this.limits.max) {
       throw new SessionLimitError(
-        `The mock holds ${this.named.size} sessions, its limit (--max-sessions); end one with DELETE /__mock/sessions/{name} or wait for one to be idle for ${Math.round(this.limits.ttlMs / 60_000)} minutes (--session-ttl).`,
+        `The mock holds ${this.named.size} sessions, its limit (--max-sessions); end one with DELETE /__mock/sessions/{name} or wait for one to be idle for ${spokenDuration(this.limits.ttlMs)} (--session-ttl).`,
       );
     }
     const world = this.make(name, scenario);
@@ -147,4 +147,11 @@ function checkName(name: string): void {
     throw new SessionNameError(`A session name is 1 to 64 of A-Z, a-z, 0-9, ".", "_" and "-"; got ${JSON.stringify(name.slice(0, 80))}.`);
   }
   if (name === 'default') throw new SessionNameError('"default" names the session of requests without the header; choose another name.');
+}
+
+/** 90 s, 30 min, 2 h: a duration as --session-ttl takes it, in its largest whole unit. */
+export function spokenDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 1000)} s`;
 }

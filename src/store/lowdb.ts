@@ -208,7 +208,9 @@ export class LowdbStore extends MemoryStore {
       try {
         await store.flush();
       } catch (error) {
-        throw new DataFileError(`cannot create data file ${path}: ${(error as Error).message}`);
+        // The write's own reason: at start nothing is kept in memory, the mock does not start.
+        const reason = ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
+        throw new DataFileError(`cannot create data file ${path}: ${reason} (its folder must be writable)`);
       }
       return store;
     }
@@ -243,7 +245,7 @@ export class LowdbStore extends MemoryStore {
         this.db.data = this.snapshotByReference();
         const write = this.db.write().catch((error: unknown) => {
           this.dirty = true; // the next write tries again with everything
-          throw new DataFileError(`cannot write data file ${this.location}: ${(error as Error).message}; the change is kept in memory only`);
+          throw new DataFileError(`cannot write data file ${this.location}: ${(error as Error).message}; the change is kept in memory only`, { cause: error });
         });
         this.inFlight = write;
         const clear = () => {

@@ -86,6 +86,9 @@ describe('CLI', () => {
       await until(async () => (await names()).includes('two'));
       writeFileSync(join(dir, 'two.json'), JSON.stringify({ description: 'second', faults: [{ status: 700 }] }));
       await until(async () => /two\.json\) is invalid: scenario\.faults\[0\]\.status must be <= 599\..*previous scenarios stay in force/.test(output()));
+      // A refusal is a warning (a CI that filters on warn sees it), in the format of the log.
+      const refusal = output().split('\n').find((line) => line.includes('stay in force'))!;
+      expect(JSON.parse(refusal)).toMatchObject({ level: 'warn' });
       expect(await names()).toEqual(['one', 'two']);
       expect((await fetch(`${url}/__mock/scenarios/two`, { method: 'POST' })).status).toBe(200);
     } finally {

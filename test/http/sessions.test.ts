@@ -73,7 +73,9 @@ describe('sessions', () => {
     now += 30_000;
     expect((await api.get(API, in_('s2'))).status).toBe(200);
     const refused = await api.get(API, in_('s3'));
-    expectError(refused, 429, /limit \(--max-sessions\)/);
+    expectError(refused, 429, /limit \(--max-sessions\).*idle for 1 min \(--session-ttl\)/);
+    // Not the API's rate limit: its own title.
+    expect(refused.body.errors[0].title).toBe('Too many sessions.');
     expect(refused.headers['retry-after']).toBe('60');
     // s1 goes idle past the time to live; s2 does not yet.
     now += 31_000;

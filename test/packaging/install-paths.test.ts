@@ -156,7 +156,7 @@ beforeAll(async () => {
     () => ({ dir: fromGit }),
     (failure: unknown) => ({ dir: fromGit, failure }),
   );
-  // npm pack runs prepare, which builds dist/ in the clone.
+  // npm pack runs prepack, which builds dist/ in the clone (and leaves prepare out of the packed manifest).
   const packed = await npm(['pack', '--json', '--pack-destination', TMP], CLONE);
   TARBALL = join(TMP, (JSON.parse(packed.stdout) as { filename: string }[])[0].filename);
 }, 120_000);
@@ -167,6 +167,16 @@ afterAll(async () => {
 });
 
 describe.concurrent('installing the package', () => {
+  it('the tarball has no install script: its manifest has no prepare, and --strict-allow-scripts installs it', async () => {
+    const dir = project('from-tarball-strict');
+    await npm(['install', '--strict-allow-scripts', TARBALL], dir);
+    const manifest = JSON.parse(readFileSync(join(dir, 'node_modules', PKG.name, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    expect(manifest.scripts?.prepare).toBeUndefined();
+    // The clone's own manifest is back as it was after packing.
+    expect((JSON.parse(readFileSync(join(CLONE, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.prepare).toBe('node scripts/build.mjs');
+    expect(existsSync(join(CLONE, '.package.json.packing'))).toBe(false);
+  }, 120_000);
+
   it('the tarball (npm pack; the registry serves the same): ESM, CommonJS, TypeScript types for both, the bin, vitest and Jest', async () => {
     const dir = project('from-tarball');
     await npm(['install', TARBALL, `vitest@${PKG.devDependencies.vitest}`, `jest@${JEST_VERSION}`, `@types/node@${PKG.devDependencies['@types/node']}`], dir);

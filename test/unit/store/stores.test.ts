@@ -110,6 +110,14 @@ describe('LowdbStore', () => {
     expect(readFileSync(file, 'utf8')).toBe(JSON.stringify({ version: 1, clients: [] }));
   });
 
+  it('refuses at open a missing file it cannot create, saying why and not that anything is kept', async () => {
+    const file = tempFile();
+    mkdirSync(join(dirname(file), '.db.json.tmp'));
+    const opening = LowdbStore.open(file, empty);
+    await expect(opening).rejects.toThrow(/^cannot create data file .*db\.json: .*\(its folder must be writable\)$/);
+    await expect(opening).rejects.not.toThrow(/kept in memory/);
+  });
+
   it('reports a failed write as a DataFileError, and writes the change with the next one', async () => {
     const file = tempFile();
     const store = await LowdbStore.open(file, empty);

@@ -1,26 +1,36 @@
 #!/usr/bin/env node
 /**
  * `npm run build`, also run by `prepare` (npm install in a clone, installs from git or a folder):
- * dist/ from scratch, in two builds.
+ * dist/ from scratch. tsc writes only the declarations (dist/**\/*.d.ts); esbuild writes the code,
+ * as bundles: Node's ESM loader pays for every file it opens (about a millisecond each here), and
+ * per-file output would make every import of the package open some 70 of ours.
  *
- * 1. ESM: tsc -p tsconfig.build.json writes dist/**\/*.js and .d.ts (no source maps: src/ is not shipped).
- * 2. CommonJS, beside it:
- *      dist/cjs/index.js      src/index.ts bundled by esbuild as CommonJS
+ *   ESM (format esm, code splitting):
+ *      dist/index.js            src/index.ts: the package's `import`
+ *      dist/cli/main.js         src/cli/main.ts: the `bin` and `npm start`
+ *      dist/verify/pact-worker.js  the child process pact-runner.ts forks, beside where it expects it
+ *      dist/chunks/*.js         code the entries share, and what they load lazily (`await import(...)`
+ *                               of our own modules stays a separate file, loaded on first use)
+ *   Every package stays external: ESM imports jose, lowdb and faker directly, and `verify` loads
+ *   @pact-foundation/pact (a dev dependency) from the application's node_modules, if it is there.
+ *
+ *   CommonJS, for require() (Jest):
+ *      dist/cjs/index.js      src/index.ts bundled as CommonJS
  *      dist/cjs/faker-en.js   @faker-js/faker/locale/en as CommonJS, required on first use (seedCount, large-tenant)
  *      dist/cjs/package.json  {"type": "commonjs"}: .js and .d.ts files under dist/cjs/ are CommonJS
  *      dist/cjs/**\/*.d.ts     the declarations tsc wrote to dist/, copied: the same types, read as CommonJS
+ *   Three dependencies are ESM-only (jose, lowdb, faker). Node >= 20.19 can require() them, but
+ *   Jest's own module loader cannot (on Node 20 it throws "Must use import to load ES Module"), so
+ *   they are bundled in; the dependencies that ship CommonJS (hono, @hono/node-server, ajv,
+ *   ajv-formats, sonic-boom) stay external and are shared with the application's own copies.
  *
- * Why a bundle and not a second tsc run: three dependencies are ESM-only (jose, lowdb, faker).
- * Node >= 20.19 can require() them, but Jest's own module loader cannot (on Node 20 it throws
- * "Must use import to load ES Module"), so they are bundled in; the dependencies that ship
- * CommonJS (hono, @hono/node-server, ajv, ajv-formats, sonic-boom) stay external and are shared with the
- * application's own copies.
- *
- * Each module keeps the `import.meta.url` it has in the ESM build: `new URL('../../contract/…',
- * import.meta.url)` in src/contract/document.ts reads the file beside dist/contract/document.js,
- * so the bundle rewrites it to the URL of dist/contract/document.js. A module with a sibling
- * `<name>.cjs.ts` is replaced by it (src/data/load-faker.cjs.ts). Any other use of `import.meta`
- * fails the build rather than break at run time.
+ * In both, each module keeps the `import.meta.url` it would have as its own file: `new
+ * URL('../../contract/…', import.meta.url)` in src/contract/document.ts reads the file beside
+ * dist/contract/document.js, so the bundles rewrite it to the URL of dist/contract/document.js
+ * (`__esmUrl`, defined at the top of every output file from where that file is; the ESM bundles
+ * keep `import.meta.resolve`, which resolves packages alike from any file in dist/). In the CommonJS
+ * bundle a module with a sibling `<name>.cjs.ts` is replaced by it (src/data/load-faker.cjs.ts), and
+ * any other use of `import.meta` fails the build rather than break at run time.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,40 +74,63 @@ if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 const { build } = await import('esbuild');
 mkdirSync(out, { recursive: true });
 
-/** ESM-build semantics inside the bundle: per-module import.meta.url, .cjs.ts variants. */
-const esmSemantics = {
-  name: 'esm-semantics',
+/** Per-module import.meta.url in a bundle; for CommonJS also the .cjs.ts variants. */
+const perModule = (format) => ({
+  name: 'per-module-import-meta',
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, (args) => {
       if (!args.path.startsWith(src + sep)) return undefined;
       const variant = args.path.replace(/\.ts$/, '.cjs.ts');
-      const file = existsSync(variant) ? variant : args.path;
+      const file = format === 'cjs' && existsSync(variant) ? variant : args.path;
       let contents = readFileSync(file, 'utf8');
-      // Where this module lives in the ESM build, relative to dist/.
+      // Where this module would be as its own file, relative to dist/.
       const asBuilt = relative(src, args.path).replace(/\.ts$/, '.js').split(sep).join('/');
       contents = contents.replace(/\bimport\.meta\.url\b/g, `__esmUrl(${JSON.stringify(asBuilt)})`);
-      const left = /\bimport\.meta\b(?!\.url)/.exec(contents.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''));
+      const left = format === 'cjs' && /\bimport\.meta\b(?!\.url)/.exec(contents.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''));
       if (left) throw new Error(`${relative(root, file)}: import.meta other than import.meta.url has no CommonJS equivalent here`);
       return { contents, loader: 'ts', resolveDir: dirname(args.path) };
     });
   },
-};
+});
 
-const banner =
-  "const __esmUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', file)).href;";
-const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20.19', logLevel: 'warning', legalComments: 'none' };
+const common = { bundle: true, platform: 'node', target: 'node20.19', logLevel: 'warning', legalComments: 'none' };
+
+/** In an ESM output file `import.meta.url` is that file; DIST becomes its way up to dist/. */
+const DIST = '<dist>/';
+const writeWithDist = ({ outputFiles }) => {
+  for (const { path, text } of outputFiles) {
+    const up = relative(dirname(path), dist).split(sep).join('/');
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text.replace(JSON.stringify(DIST), JSON.stringify(up ? `${up}/` : './')));
+  }
+};
 
 await Promise.all([
   build({
     ...common,
+    format: 'esm',
+    entryPoints: ['index.ts', 'cli/main.ts', 'verify/pact-worker.ts'].map((entry) => join(src, entry)),
+    outbase: src,
+    outdir: dist,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    packages: 'external',
+    banner: { js: `const __esmUrl = (file) => new URL(${JSON.stringify(DIST)} + file, import.meta.url).href;` },
+    plugins: [perModule('esm')],
+    write: false,
+  }).then(writeWithDist),
+  build({
+    ...common,
+    format: 'cjs',
     entryPoints: [join(src, 'index.ts')],
     outfile: join(out, 'index.js'),
     external: [...SHARED, ...SHARED.map((name) => `${name}/*`), './faker-en.js'],
-    banner: { js: banner },
-    plugins: [esmSemantics],
+    banner: { js: "const __esmUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', file)).href;" },
+    plugins: [perModule('cjs')],
   }),
   build({
     ...common,
+    format: 'cjs',
     stdin: { contents: "module.exports = require('@faker-js/faker/locale/en');", resolveDir: root, sourcefile: 'faker-en.js' },
     outfile: join(out, 'faker-en.js'),
   }),

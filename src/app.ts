@@ -36,28 +36,33 @@ export function buildApp(runtime: MockRuntime, server: { boundHost?: string; log
   };
 
   // The mock's own routes: the control API (never faulted, limited or journaled) and the front door.
+  const { controlToken } = options;
   for (const path of ['/__mock/*', '/']) {
     if (log) app.use(path, loggingMiddleware(log));
     app.use(path, browser.middleware);
+    // The token before the session: a refused request must not make one.
+    if (controlToken && path === '/__mock/*') {
+      app.use(path, async (c, next) => {
+        // The health check stays open so container healthchecks work without the token; the
+        // dashboard's files hold no data (the page asks for the token, then sends it on every call).
+        const open = c.req.path === '/__mock/health' || isUiPath(c.req.path);
+        if (!open && requestHeader(c, 'authorization') !== `Bearer ${controlToken}`) {
+          throw new ApiError(401, 'The control API requires "Authorization: Bearer <control token>".', { 'www-authenticate': 'Bearer' });
+        }
+        await next();
+      });
+    }
     app.use(path, async (c, next) => {
       pickWorld(c);
       await next();
     });
   }
-  const { controlToken } = options;
-  if (controlToken) {
-    app.use('/__mock/*', async (c, next) => {
-      // The health check stays open so container healthchecks work without the token; the
-      // dashboard's files hold no data (the page asks for the token, then sends it on every call).
-      const open = c.req.path === '/__mock/health' || isUiPath(c.req.path);
-      if (!open && requestHeader(c, 'authorization') !== `Bearer ${controlToken}`) {
-        throw new ApiError(401, 'The control API requires "Authorization: Bearer <control token>".', { 'www-authenticate': 'Bearer' });
-      }
-      await next();
-    });
-  }
   app.route('/__mock', controlRoutes(runtime));
-  app.get('/', frontDoor(runtime));
+  const door = frontDoor(runtime);
+  app.all('/', (c) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') throw new ApiError(405, `${c.req.method} is not allowed here; allowed: GET, HEAD.`, { allow: 'GET, HEAD' });
+    return door(c);
+  });
 
   const pipeline = apiPipeline({
     operations: allOperations(runtime.contracts),
@@ -105,5 +110,5 @@ function browserPolicy(options: MockOptions, boundHost: string | undefined): Bro
   const publicUrl = options.publicBaseUrl ? new URL(options.publicBaseUrl) : undefined;
   const origins = options.corsOrigins?.includes('*') ? '*' : [...(options.corsOrigins ?? []), ...(publicUrl ? [publicUrl.origin] : [])];
   const bound = boundHost && boundHost !== '0.0.0.0' && boundHost !== '::' ? [boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost] : [];
-  return { origins, hosts: [...(options.allowedHosts ?? []), ...(publicUrl ? [publicUrl.host] : []), ...bound] };
+  return { origins, hosts: [...(options.allowedHosts ?? []), ...(publicUrl ? [publicUrl.host] : []), ...bound], isPage: (path) => path === '/' || isUiPath(path) };
 }

@@ -78,6 +78,7 @@ async function main(argv: string[]): Promise<void> {
     ['front door', urls.frontDoor],
     ['try', `curl -H 'Authorization: Bearer any-token' '${urls.api}?limit=2'`],
   ]);
+  if (config.corsOrigins?.includes('*')) say("--cors-origins '*': any web page you visit can read and change this mock; list the origins you use instead", {}, [], 'warn');
   const watcher = config.watch ? watchScenarios(mock.runtime, config.scenariosDir, (message, level) => say(message, {}, [], level)) : undefined;
   let stopping = false;
   const stop = (signal: string) => {

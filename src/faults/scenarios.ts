@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { MAX_JSON_DEPTH, nestingWithin } from '../contract/json-depth.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +107,8 @@ export function loadScenarios(dir: string, operationIds: readonly string[], requ
     const file = join(dir, entry);
     const name = entry.slice(0, -'.json'.length);
     if (!SCENARIO_NAME.test(name)) throw new ScenarioError(`Scenario file ${file}: the name "${name}" must be lowercase letters, digits, ".", "_" or "-".`);
+    // A FIFO or a device would block the read (and with it the whole mock, under --watch).
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) throw new ScenarioError(`Scenario file ${file} is not a regular file.`);
     let json: unknown;
     try {
       const text = readFileSync(file, 'utf8');
@@ -114,7 +116,7 @@ export function loadScenarios(dir: string, operationIds: readonly string[], requ
       if (!nestingWithin(text, MAX_JSON_DEPTH)) throw new Error(`it nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
       json = JSON.parse(text);
     } catch (error) {
-      throw new ScenarioError(`Scenario "${name}" (${file}) cannot be read as JSON: ${(error as Error).message}`);
+      throw new ScenarioError(`Scenario "${name}" (${file}) cannot be read as JSON: ${withoutQuote(error as Error)}`);
     }
     try {
       scenarios.set(name, parseScenario(name, file, json, operationIds));
@@ -123,6 +125,13 @@ export function loadScenarios(dir: string, operationIds: readonly string[], requ
     }
   }
   return scenarios;
+}
+
+/** A JSON.parse error without the part of the text V8 quotes in it: a log line must not repeat a file's content. */
+function withoutQuote(error: Error): string {
+  if (!(error instanceof SyntaxError)) return error.message;
+  const position = /position (\d+)/.exec(error.message)?.[1];
+  return position === undefined ? 'it is not valid JSON.' : `it is not valid JSON (at position ${position}).`;
 }
 
 /** Checks one scenario document; throws an Error naming the field, e.g. `faults[0].status must be <= 599.` */

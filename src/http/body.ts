@@ -47,6 +47,23 @@ export function refuseDeclaredLength(request: Request, incoming: IncomingMessage
 }
 
 /**
+ * 415 for a compressed body, 501 for a transfer coding other than chunked: the mock reads neither,
+ * and reading the bytes as they are would parse compressed data as text (or a gzip body sent as
+ * plain JSON would pass where the real service refuses it).
+ */
+export function refuseEncodings(request: Request, incoming: IncomingMessage | undefined): void {
+  const header = (name: string): string | undefined => (incoming ? (incoming.headers[name] as string | undefined) : (request.headers.get(name) ?? undefined));
+  const transfer = header('transfer-encoding');
+  if (transfer !== undefined && transfer.trim().toLowerCase() !== 'chunked') {
+    throw new ApiError(501, `Transfer-Encoding ${JSON.stringify(transfer.slice(0, 100))} is not supported; send the body as it is, or chunked.`);
+  }
+  const content = header('content-encoding');
+  if (content !== undefined && content.trim().toLowerCase() !== 'identity' && bodyFollows(request, incoming)) {
+    throw new ApiError(415, `Content-Encoding ${JSON.stringify(content.slice(0, 100))} is not supported; send the body uncompressed.`);
+  }
+}
+
+/**
  * The body of an operation that takes none, read (and kept for the journal) before the operation
  * runs, so that one over 1 MiB is a 413 and changes nothing, as on every other operation.
  */

@@ -12,6 +12,8 @@ export interface BrowserPolicy {
   origins?: readonly string[] | '*';
   /** Host names a browser may reach the mock under, besides loopback ones (the bound address, the public base URL's, --allowed-hosts). */
   hosts?: readonly string[];
+  /** Pages a link from another site may open (a top-level GET that holds no data: the dashboard's files, the front door). */
+  isPage?: (path: string) => boolean;
 }
 
 /** `localhost`, `*.localhost`, 127.0.0.0/8 and ::1: names only this machine answers. */
@@ -28,6 +30,10 @@ const isLoopbackOrigin = (origin: string): boolean => {
   const m = /^https?:\/\/(\[[^\]]+\]|[^/:]+)(?::\d{1,5})?$/i.exec(origin);
   return m !== null && isLoopbackHost(m[1]);
 };
+
+/** A link followed from another site to one of the mock's pages: reading it changes nothing, and its answer goes to the user, not to the site. */
+const isNavigationTo = (c: Context, isPage: ((path: string) => boolean) | undefined): boolean =>
+  isPage !== undefined && (c.req.method === 'GET' || c.req.method === 'HEAD') && requestHeader(c, 'sec-fetch-mode') === 'navigate' && isPage(c.req.path);
 
 /** The outgoing Node response under a real socket, where CORS headers can go straight on it. */
 type Outgoing = Pick<ServerResponse, 'setHeader' | 'headersSent'>;
@@ -116,7 +122,7 @@ export function browserStep(policy: BrowserPolicy = {}): BrowserStep {
       return refuse(c, `A browser reached the mock as "${url.host}", a host name it does not answer to (DNS rebinding?); use localhost, or start it with --allowed-hosts ${hostname}.`);
     }
     if (origin === undefined) {
-      if (site === 'cross-site') return refuse(c, 'A request from another site without an Origin is refused: a web page may not drive the mock.');
+      if (site === 'cross-site' && !isNavigationTo(c, policy.isPage)) return refuse(c, 'A request from another site without an Origin is refused: a web page may not drive the mock.');
       return void setHeaders(c, null);
     }
     const allowed = allowOrigin(origin) ?? (origin === url.origin ? origin : null);

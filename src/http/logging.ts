@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { SonicBoom } from 'sonic-boom';
 import type { LogFormat, LogLevel, LogSink } from '../runtime/options.js';
 import type { AppEnv } from './env.js';
+import { maskQuery } from '../journal/redaction.js';
 
 const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
@@ -80,10 +81,11 @@ export function formatLine(line: RequestLine, format: LogFormat, color = false):
 /** The path with its query as the request line gave it: Node's, when over a socket (no URL to build per line). */
 function pathWithQuery(c: Context<AppEnv>): string {
   const raw = (c.env as { incoming?: { url?: string } } | undefined)?.incoming?.url;
-  if (raw?.startsWith('/')) return raw;
-  const url = c.req.url;
+  const url = raw?.startsWith('/') ? raw : c.req.url;
   const q = url.indexOf('?');
-  return q < 0 ? c.req.path : `${c.req.path}${url.slice(q)}`;
+  const path = raw?.startsWith('/') ? (q < 0 ? raw : raw.slice(0, q)) : c.req.path;
+  // Credentials a client put in the URL never reach a log line.
+  return q < 0 ? path : `${path}?${maskQuery(url.slice(q + 1))}`;
 }
 
 let lastMs = 0;

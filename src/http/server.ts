@@ -9,6 +9,13 @@ export const MAX_HEADER_BYTES = 16 * 1024;
 /** A request's headers must have arrived this long after it began, and the whole request this long (408). */
 export const HEADERS_TIMEOUT_MS = 30_000;
 export const REQUEST_TIMEOUT_MS = 120_000;
+/**
+ * A connection with nothing going either way this long is closed: one opened and never used
+ * would otherwise stay forever (Node times out requests, not idle sockets), and enough of them
+ * take every file descriptor. Longer than the longest quiet a served request has: a fault's
+ * delay (60 s at most), the change feed's heartbeat (15 s).
+ */
+export const IDLE_SOCKET_MS = 90_000;
 
 /** The methods the mock serves somewhere: the `Allow` of the 405 that answers CONNECT (the mock is not a proxy). */
 const SERVED_METHODS = 'DELETE, GET, OPTIONS, PATCH, POST, PUT';
@@ -18,6 +25,8 @@ export interface MockServerOptions {
   fetch: (request: Request, env: { incoming: IncomingMessage; outgoing: ServerResponse }) => Response | Promise<Response>;
   /** Where something unexpected at the server's level goes, on one line (never stderr). */
   logError?: (message: string) => void;
+  /** IDLE_SOCKET_MS unless given (tests). */
+  idleSocketMs?: number;
 }
 
 /**
@@ -76,7 +85,7 @@ function answerError(res: ServerResponse, status: number, detail: string, header
  *   body stream (`autoCleanupIncoming: false`): what is not read is discarded as it arrives, and
  *   nothing destroys the socket half a second after an answer.
  */
-export function createMockServer({ fetch, logError }: MockServerOptions): Server {
+export function createMockServer({ fetch, logError, idleSocketMs = IDLE_SOCKET_MS }: MockServerOptions): Server {
   const listener = getRequestListener(fetch as Parameters<typeof getRequestListener>[0], {
     autoCleanupIncoming: false,
     errorHandler: (error) => {
@@ -120,6 +129,8 @@ export function createMockServer({ fetch, logError }: MockServerOptions): Server
     socket.write(rawErrorAnswer(405, 'CONNECT is not allowed: the mock is not a proxy.', { Allow: SERVED_METHODS }));
     closeGently(socket);
   });
+  // With no 'timeout' listener, Node destroys a socket idle for this long.
+  server.timeout = idleSocketMs;
   answerClientErrors(server);
   return server;
 }

@@ -15,6 +15,23 @@ const CREDENTIAL_FIELDS = ['client_secret', 'client_assertion'];
 const FORM = 'application/x-www-form-urlencoded';
 
 /**
+ * A query string (without `?`) with the token endpoint's credentials masked, for a client that
+ * sends them in the URL: the journal and the log line show the rest as it came.
+ */
+export function maskQuery(search: string): string {
+  if (!search.includes('client_')) return search;
+  const params = new URLSearchParams(search);
+  let masked = false;
+  for (const name of CREDENTIAL_FIELDS) {
+    if (params.has(name)) {
+      params.set(name, REDACTED);
+      masked = true;
+    }
+  }
+  return masked ? params.toString() : search;
+}
+
+/**
  * A token request's body as the journal keeps it, with the credentials masked whatever the body
  * is: a JSON value (masked at any depth), a form (masked field by field, also when cut short),
  * or anything else (text that is not JSON, nests too deep, or is cut short), which cannot be

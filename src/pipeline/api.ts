@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { OperationResolver } from '../contract/operations.js';
 import type { ContractValidators } from '../contract/validators.js';
 import { requestHeader, type AppEnv } from '../http/env.js';
-import { bodyFollows, incomingOf, readUnusedBody, refuseDeclaredLength } from '../http/body.js';
+import { bodyFollows, incomingOf, readUnusedBody, refuseDeclaredLength, refuseEncodings } from '../http/body.js';
 import { alreadySent, ApiError, errorResponse, RequestAborted } from '../http/errors.js';
 import type { OperationDescriptor } from '../operations/descriptor.js';
 import type { MockWorld } from '../runtime/world.js';
@@ -85,6 +85,7 @@ export function apiPipeline({ operations, validators, world, publicBaseUrl }: Pi
       c.set('operationId', op.operationId);
       // A body over 1 MiB by its Content-Length is a 413 before anything else, on every operation.
       refuseDeclaredLength(request, incoming);
+      refuseEncodings(request, incoming);
       const forced = faultStepNeeded(w, requestHeader(c, 'prefer')) ? faultStep(c, w, op, match.params) : undefined;
       return then(forced, (result): Maybe<Response> => {
         step = result;

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { incomingOf, journalBody, mediaTypeOf } from '../http/body.js';
 import type { AppEnv } from '../http/env.js';
 import type { JournalRecord, RequestJournal } from '../journal/journal.js';
+import { maskCredentials, maskQuery } from '../journal/redaction.js';
 import type { OperationDescriptor } from '../operations/descriptor.js';
 
 export interface Outcome {
@@ -30,7 +31,7 @@ export function recordRequest(c: Context<AppEnv>, journal: RequestJournal, outco
     at: outcome.at,
     method: request.method,
     path: c.req.path,
-    search: q < 0 ? '' : url.slice(q + 1),
+    search: q < 0 ? '' : maskQuery(url.slice(q + 1)),
     operationId: outcome.operation?.operationId,
     headers: journalHeaders(c),
     status: outcome.status,
@@ -45,7 +46,9 @@ export function recordRequest(c: Context<AppEnv>, journal: RequestJournal, outco
     return;
   }
   const body = journalBody(request, incomingOf(c));
-  const keep = outcome.operation?.journalBody;
+  // A request that is no operation (a 404, a 405) may still be a token request sent astray
+  // (/oauth/token/, PUT /oauth/token): its credentials are masked as the token endpoint's are.
+  const keep = outcome.operation ? outcome.operation.journalBody : maskCredentials;
   journal.record(record, keep ? body.then((received) => received && keep(received, mediaTypeOf(request))) : body);
 }
 

@@ -146,7 +146,9 @@ function checkName(name: string): void {
   if (!SESSION_NAME.test(name)) {
     throw new SessionNameError(`A session name is 1 to 64 of A-Z, a-z, 0-9, ".", "_" and "-"; got ${JSON.stringify(name.slice(0, 80))}.`);
   }
-  if (name === 'default') throw new SessionNameError('"default" names the session of requests without the header; choose another name.');
+  if (name.toLowerCase() === 'default') throw new SessionNameError('"default" names the session of requests without the header; choose another name.');
+  // A URL path resolves them away: DELETE /__mock/sessions/.. could never name the session.
+  if (name === '.' || name === '..') throw new SessionNameError(`"${name}" cannot be a session name: in a URL path it means a folder, not a name.`);
 }
 
 /** 90 s, 30 min, 2 h: a duration as --session-ttl takes it, in its largest whole unit. */

@@ -58,7 +58,7 @@ export class ContractChecker {
     const match = this.resolver.resolve(request.method, path);
     if (match.kind === 'not-found') return [`request: no operation of the contracts matches ${request.method} ${path}`];
     if (match.kind === 'method-not-allowed') {
-      return [`request: ${request.method} is not an operation on ${path} (the contract has ${match.allow.join(', ')})`];
+      return [`request: ${request.method} is not an operation on ${path} (the contract has ${match.allow.filter((method) => method !== 'HEAD').join(', ')})`];
     }
     const operation = match.operation;
     const checked = this.contracts.get(operation.contract as ContractName)!;

@@ -74,6 +74,17 @@ describe('CLI', () => {
     }
   });
 
+  it("warns at start when --cors-origins '*' lets any web page use the mock", async () => {
+    const { child, firstLine, output } = start(['--port', '0', '--host', '127.0.0.1', '--cors-origins', '*']);
+    try {
+      await firstLine;
+      await until(async () => output().split('\n').length > 2);
+      expect(JSON.parse(output().split('\n')[1])).toMatchObject({ level: 'warn', msg: expect.stringContaining('any web page you visit can read and change this mock') });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('--watch reloads changed scenario files; a bad change is refused with one line naming the file and field, the last good set kept', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oauth-mock-watch-'));
     writeFileSync(join(dir, 'one.json'), JSON.stringify({ description: 'first' }));

@@ -65,7 +65,7 @@ describe('the control API', () => {
     expectError(await control.get('/nope'), 404, /control\.openapi\.json/);
     const patch = await control.call('PATCH', '/faults');
     expectError(patch, 405);
-    expect(patch.headers.allow).toBe('GET, POST, DELETE');
+    expect(patch.headers.allow).toBe('GET, HEAD, POST, DELETE');
     expectError(await control.put('/openapi.json', {}), 405);
     const apply = await control.get('/scenarios/empty');
     expectError(apply, 405);

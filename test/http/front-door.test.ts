@@ -38,4 +38,14 @@ describe('the front door: GET /', () => {
     expect((await app.request('/')).headers.get('content-type')).toMatch(/json/);
     expect(((await (await app.request('/__mock/requests')).json()) as any).requests).toEqual([]);
   });
+
+  it('is GET and HEAD only: another method is a 405 with Allow, logged once', async () => {
+    const lines: string[] = [];
+    const app = createApp({ logLevel: 'info', logSink: (line) => lines.push(line) });
+    const response = await app.request('/', { method: 'POST' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect(((await response.json()) as any).errors[0].code).toBe('HTTP-405');
+    expect(lines).toHaveLength(1);
+  });
 });

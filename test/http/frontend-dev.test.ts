@@ -103,6 +103,18 @@ describe('browser safety by default', () => {
     for (const site of ['same-origin', 'same-site', 'none']) expect((await get(site)).status, site).toBe(200);
   });
 
+  it("a link of another site may open the mock's pages (dashboard, front door), nothing else", async () => {
+    const { app } = await freshMock();
+    const navigate = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
+    for (const page of ['/', '/__mock/ui']) expect((await app.request(`${LOCAL}${page}`, { headers: navigate })).status, page).toBe(200);
+    // A navigation is no pass elsewhere: the control API and the API stay closed to other sites.
+    expect((await app.request(`${LOCAL}/__mock/state`, { headers: navigate })).status).toBe(403);
+    expect((await app.request(`${LOCAL}${API}`, { headers: { ...navigate, authorization: 'Bearer t' } })).status).toBe(403);
+    expect((await app.request(`${LOCAL}/__mock/reset`, { method: 'POST', headers: navigate })).status).toBe(403);
+    // Nor under a host name it does not answer to (DNS rebinding).
+    expect((await app.request('http://rebind.evil.example:8080/__mock/ui', { headers: navigate })).status).toBe(403);
+  });
+
   it('DNS rebinding: a browser reaching the mock under a host name it does not answer to is a 403, whatever the setting', async () => {
     const { app } = await freshMock({ corsOrigins: ['*'] });
     const rebound = 'http://rebind.evil.example:8080';
@@ -218,5 +230,13 @@ describe('control token', () => {
     expect((await app.request('/__mock/openapi.json', { headers: { authorization: 'Bearer let-me-in' } })).status).toBe(200);
     expect((await app.request('/__mock/health')).status).toBe(200);
     expect((await app.request(API, { headers: { authorization: 'Bearer anything' } })).status).toBe(200);
+  });
+
+  it('refuses before the session is chosen: a refused request makes no session', async () => {
+    const app = createApp({ controlToken: 'let-me-in' });
+    const token = { authorization: 'Bearer let-me-in' };
+    expect((await app.request('/__mock/state', { headers: { 'x-mock-session': 'intruder' } })).status).toBe(401);
+    const { sessions } = (await (await app.request('/__mock/sessions', { headers: token })).json()) as { sessions: { name: string }[] };
+    expect(sessions.map((s) => s.name)).toEqual(['default']);
   });
 });

@@ -45,4 +45,38 @@ describe('the journal never holds a credential of the token endpoint', () => {
     const broken = await journalOf(`{"client_secret": "${SECRET}", oops`, 'application/json');
     expect(broken.entry.body).toMatch(/^\[not journaled: \d+ characters that could not be read as JSON or a form/);
   });
+
+  it.each([
+    ['POST', '/oauth/token/'],
+    ['PUT', '/oauth/token'],
+    ['POST', '/oauth/tokens'],
+  ])('nor of a token request sent astray: %s %s (no operation: masked as the token endpoint masks)', async (method, path) => {
+    const app = createApp();
+    for (const [body, type] of [
+      [JSON.stringify({ grant_type: 'client_credentials', client_id: 'a', client_secret: SECRET }), 'application/json'],
+      [`grant_type=client_credentials&client_id=a&client_secret=${SECRET}`, 'application/x-www-form-urlencoded'],
+    ]) {
+      const response = await app.request(path, { method, headers: { 'content-type': type }, body });
+      expect(response.status).toBeGreaterThanOrEqual(404);
+      await response.text();
+    }
+    const text = await (await app.request('/__mock/requests')).text();
+    expect(text).not.toContain(SECRET);
+    expect((JSON.parse(text) as { requests: { body?: unknown }[] }).requests[0].body).toEqual({ grant_type: 'client_credentials', client_id: 'a', client_secret: '[REDACTED]' });
+  });
+
+  it('nor in the query string, in the journal or the log line, when a client puts credentials in the URL', async () => {
+    const lines: string[] = [];
+    const app = createApp({ logLevel: 'info', logSink: (line) => lines.push(line) });
+    const response = await app.request(`/oauth/token?client_id=a&client_secret=${SECRET}&client_assertion=${ASSERTION}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(response.status).toBe(400);
+    const text = await (await app.request('/__mock/requests')).text();
+    const [entry] = (JSON.parse(text) as { requests: { query: Record<string, string> }[] }).requests;
+    expect(entry.query).toEqual({ client_id: 'a', client_secret: '[REDACTED]', client_assertion: '[REDACTED]' });
+    for (const output of [text, lines.join('\n')]) {
+      expect(output).not.toContain(SECRET.slice(0, 10));
+      expect(output).not.toContain(ASSERTION);
+    }
+    expect(JSON.parse(lines[0]).path).toBe('/oauth/token?client_id=a&client_secret=%5BREDACTED%5D&client_assertion=%5BREDACTED%5D');
+  });
 });

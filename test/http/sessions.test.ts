@@ -61,9 +61,11 @@ describe('sessions', () => {
     expect((await control.delete('/sessions/pact-1')).status).toBe(204);
     expectError(await control.delete('/sessions/pact-1'), 404, /No session/);
     expectError(await control.delete('/sessions/default'), 400, /cannot be ended/);
-    for (const bad of ['', 'a b', 'x'.repeat(65), 'ä', 'default']) {
+    for (const bad of ['', 'a b', 'x'.repeat(65), 'ä', 'default', 'DEFAULT', '.', '..']) {
       expectError(await api.get(API, in_(bad)), 400, /session/);
     }
+    // Names a URL path could never carry back to DELETE /__mock/sessions/{name} are refused up front.
+    expectError(await control.post('/sessions', { name: '..' }), 400, /cannot be a session name/);
   });
 
   it('is bounded: past --max-sessions a new one is a 429 saying so; an idle one expires, least recently used first', async () => {

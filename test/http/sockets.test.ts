@@ -31,6 +31,32 @@ afterEach(async () => {
 });
 const log = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 
+describe('idle connections', () => {
+  it('closes a connection that sends nothing, once it has been idle that long', async () => {
+    const server = createMockServer({ fetch: () => new Response('ok'), idleSocketMs: 300 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const idle = connect(port, '127.0.0.1');
+      const closed = new Promise<number>((resolve) => {
+        const opened = Date.now();
+        idle.on('close', () => resolve(Date.now() - opened));
+      });
+      idle.on('error', () => {});
+      expect(await closed).toBeGreaterThanOrEqual(250);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+  it('closes idle connections after IDLE_SOCKET_MS by default, longer than the longest fault delay', async () => {
+    const { IDLE_SOCKET_MS } = await import('../../src/http/server.js');
+    const { MAX_DELAY_MS } = await import('../../src/faults/rules.js');
+    expect(IDLE_SOCKET_MS).toBeGreaterThan(MAX_DELAY_MS);
+    expect(createMockServer({ fetch: () => new Response('') }).timeout).toBe(IDLE_SOCKET_MS);
+  });
+});
+
 describe("the fields of Node's HTTP server that client-error.ts reads", () => {
   it('socket._httpMessage is the answer being written, socket.parser.incoming the request being parsed', async () => {
     const seen: { attached: boolean; parsing: boolean; complete: boolean }[] = [];

@@ -87,6 +87,8 @@ export const APP_CASES: AppCase[] = [
   { name: 'create with application/json; charset=utf-8', bullet: 'content type', method: 'POST', path: API, headers: { 'content-type': 'application/json; charset=utf-8' }, body: web(), expectStatus: 201 },
   { name: 'create with APPLICATION/JSON (case-insensitive)', bullet: 'content type', method: 'POST', path: API, headers: { 'content-type': 'APPLICATION/JSON' }, body: web(), expectStatus: 201 },
   { name: 'create with a +json type (application/vnd.api+json)', bullet: 'content type', method: 'POST', path: API, headers: { 'content-type': 'application/vnd.api+json' }, body: web(), expectStatus: 201 },
+  { name: 'create with Content-Encoding: gzip', bullet: 'content type', method: 'POST', path: API, headers: { ...JSON_TYPE, 'content-encoding': 'gzip' }, body: web(), expectStatus: 415, note: 'the mock reads no compressed body; the bytes are not parsed as they are' },
+  { name: 'create with Content-Encoding: identity', bullet: 'content type', method: 'POST', path: API, headers: { ...JSON_TYPE, 'content-encoding': 'identity' }, body: web(), expectStatus: 201 },
   { name: 'patch with text/plain', bullet: 'content type', method: 'PATCH', path: ITEM, headers: { 'content-type': 'text/plain' }, body: replace('/clientName', 'x'), expectStatus: 415 },
   { name: 'patch without a content type', bullet: 'content type', method: 'PATCH', path: ITEM, body: replace('/clientName', 'x'), expectStatus: 415 },
   { name: 'patch with application/json-patch+json', bullet: 'content type', method: 'PATCH', path: ITEM, headers: { 'content-type': 'application/json-patch+json' }, body: replace('/clientName', 'x'), expectStatus: 204 },
@@ -339,6 +341,7 @@ export const SOCKET_CASES: SocketCase[] = [
   { name: 'a Host header that is not a host', bullet: 'headers', expectStatus: 400 },
   { name: 'HTTP/1.0 without Host', bullet: 'headers', expectStatus: 200, closes: true, note: 'served as addressed to the mock: paging links keep its port' },
   { name: 'an unknown Expect', bullet: 'headers', expectStatus: 417 },
+  { name: 'Transfer-Encoding: gzip, chunked', bullet: 'headers', expectStatus: 501, closes: true, note: 'a transfer coding the mock does not decode (RFC 9112 §6.1); nothing is created' },
   { name: 'Expect: 100-continue', bullet: 'headers', expectStatus: 201, note: '100 Continue first, then the create' },
   { name: 'a fault header in latin-1, over the wire', bullet: 'fault rules', expectStatus: 503, note: 'the byte 0xE9' },
 ];

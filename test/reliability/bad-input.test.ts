@@ -446,6 +446,13 @@ describe('bad input over a real socket', () => {
       later('HTTP/1.0 without Host', async () => expect(JSON.parse(reply.body).links.next.href).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${mock.port}${API}\\?`)));
       return reply;
     },
+    'Transfer-Encoding: gzip, chunked': async () => {
+      const body = JSON.stringify({ appType: 'web', clientName: 'gzip-chunked' });
+      const reply = await rawExchange(mock.port, post('Transfer-Encoding: gzip, chunked\r\n') + `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`);
+      const listed = await fetch(`${mock.url}${API}?limit=100`, { headers: { authorization: 'Bearer owner-token' } });
+      expect(JSON.stringify(await listed.json())).not.toContain('gzip-chunked');
+      return reply;
+    },
     'an unknown Expect': () => rawExchange(mock.port, `GET ${API} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer owner-token\r\nExpect: 200-ok\r\n\r\n`),
     'Expect: 100-continue': async () => {
       const body = JSON.stringify({ appType: 'web', clientName: 'continued' });

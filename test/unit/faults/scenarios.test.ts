@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +59,9 @@ describe('loadScenarios', () => {
   });
 
   const bad: [string, unknown, RegExp][] = [
-    ['invalid JSON', '{"description": ', /Scenario "bad" \(.*bad\.json\) cannot be read as JSON/],
+    ['invalid JSON', '{"description": ', /Scenario "bad" \(.*bad\.json\) cannot be read as JSON: it is not valid JSON/],
+    // The error says where, not what: a log line must not repeat a file's content.
+    ['text that is not JSON', 'root:secret-looking-text:1', /cannot be read as JSON: it is not valid JSON( \(at position \d+\))?\.$/],
     ['a fault body nested 100 deep', `{"description":"x","faults":[{"status":503,"body":${'['.repeat(100)}${']'.repeat(100)}}]}`, /cannot be read as JSON: it nests arrays and objects more than 64 levels deep/],
     ['no description', { data: 'fixtures' }, /is invalid: scenario must have the property "description"/],
     ['an unknown field', { description: 'x', fault: [] }, /is invalid: scenario must not have the property "fault"/],
@@ -73,6 +76,12 @@ describe('loadScenarios', () => {
     ['bad rate limits', { description: 'x', rateLimits: { tiers: { '1': 0 } } }, /scenario\.rateLimits\.tiers\[1\] must be >= 1/],
     ['rate limits of the wrong type', { description: 'x', rateLimits: 'on' }, /scenario\.rateLimits must be true or/],
   ];
+  it('refuses a scenario file that is not a regular file (a FIFO would block the read)', () => {
+    const dir = dirWith({ 'good.json': { description: 'fine' } });
+    execFileSync('mkfifo', [join(dir, 'pipe.json')]);
+    expect(() => loadScenarios(dir, OPS)).toThrow(/pipe\.json is not a regular file/);
+  });
+
   it.each(bad)('reports %s by scenario name, file and field', (_name, content, message) => {
     const dir = dirWith({ 'good.json': { description: 'fine' }, 'bad.json': content });
     expect(() => loadScenarios(dir, OPS)).toThrow(ScenarioError);

@@ -83,7 +83,7 @@ export const faultRuleSchema = {
       properties: { name: { type: 'string', pattern: TOKEN }, value: { type: 'string' } },
     },
     clientId: { type: 'string', minLength: 1 },
-    times: { type: 'integer', minimum: 1 },
+    times: { type: 'integer', minimum: 1, maximum: 1_000_000_000 },
     probability: { type: 'number', minimum: 0, maximum: 1 },
     seed: { type: 'integer', minimum: -2147483648, maximum: 4294967295 },
   },

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'hono';
 import type { IdentityRegistry } from '../domain/identities.js';
@@ -177,11 +177,15 @@ const tooManyDetail = (retryAfter: string): string =>
  * Drops the connection without an answer (TCP reset on a real socket). @hono/node-server puts
  * the Node request in `c.env.incoming`; its `x-hono-already-sent` response header tells the
  * server not to write anything afterwards. Without a socket (`app.request()`), rejects.
+ * Requests pipelined before this one keep their answers: Node gives this answer its socket only
+ * once theirs are sent, and the reset waits for that.
  */
 function resetConnection(c: Context<AppEnv>, ruleId: string): Response {
-  const socket = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket;
+  const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+  const socket = env?.incoming?.socket;
   if (!socket) throw new ConnectionReset(ruleId);
-  if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
-  else socket.destroy();
+  const drop = () => (typeof socket.resetAndDestroy === 'function' ? socket.resetAndDestroy() : socket.destroy());
+  if (env.outgoing && !env.outgoing.socket && !socket.destroyed) env.outgoing.once('socket', drop);
+  else drop();
   return new Response(null, { headers: { 'x-hono-already-sent': 'true' } });
 }

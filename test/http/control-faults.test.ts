@@ -384,3 +384,15 @@ describe('no fault ever reaches /__mock', () => {
     expect((await control.get('/faults')).body.faults[0].hits).toBe(0);
   });
 });
+
+describe('what the rules together may cost a request', () => {
+  it('refuses a rule whose path would bring all rules over the automaton budget, and keeps the others', async () => {
+    const { control } = await controlMock();
+    const big = { status: 503, path: '^/api/core/oauth-clients/(.*a){1000}$' }; // 3,001 states
+    for (let i = 0; i < 3; i++) expect((await control.post('/faults', big)).status).toBe(201);
+    const refused = await control.post('/faults', big);
+    expectError(refused, 400);
+    expect(refused.body.errors[0].detail).toMatch(/^rule would bring the path patterns of the fault rules to 12004 automaton states; at most 10000/);
+    expect((await control.get('/faults')).body.faults).toHaveLength(3);
+  });
+});

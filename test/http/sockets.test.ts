@@ -190,6 +190,26 @@ describe('answers written before the body', () => {
   });
 });
 
+describe('a dropped connection among pipelined requests', () => {
+  it('sends the answers of the requests before the dropped one, in order, then resets', async () => {
+    const { port, control } = await start();
+    // The first read is still being worked on (delayed) when the second, dropped, one is handled.
+    await control.addFault({ delayMs: 200, operationId: 'readOAuthClientQCC', times: 1 });
+    await control.addFault({ connection: 'reset', operationId: 'readAllOAuthClientsQCC', times: 1 });
+    const connection = await RawConnection.open(port);
+    await connection.write(
+      `GET ${API}/${FIXTURE_ID} HTTP/1.1\r\nHost: 127.0.0.1\r\n${OWNER}\r\n` + `GET ${API}/${FIXTURE_ID}?second HTTP/1.1\r\nHost: 127.0.0.1\r\n${OWNER}\r\n` + `GET ${API} HTTP/1.1\r\nHost: 127.0.0.1\r\n${OWNER}\r\n`,
+    );
+    for (const _ of [1, 2]) {
+      const reply = await connection.reply();
+      expect(reply.status).toBe(200);
+      expect(JSON.parse(reply.body).clientId).toBe(FIXTURE_ID);
+    }
+    expect(await connection.gone()).toBe(true);
+    expect(connection.unread).toBe('');
+  });
+});
+
 describe('journal reads of a full journal', () => {
   it('100 parallel reads get the same bytes, from one shared buffer', async () => {
     const { port, url } = await start();

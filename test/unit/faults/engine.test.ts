@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaultEngine, FaultRuleConflict, FaultRuleError, type FaultRequest } from '../../../src/faults/engine.js';
+import { FaultEngine, FaultRuleConflict, FaultRuleError, MAX_RULES, MAX_TOTAL_PATH_STATES, type FaultRequest } from '../../../src/faults/engine.js';
 import { mulberry32 } from '../../../src/faults/prng.js';
 
 const OPS = ['readAllOAuthClientsQCC', 'readOAuthClientQCC', 'createOAuthClientQCC'];
@@ -206,5 +206,31 @@ describe('FaultEngine', () => {
 
   it('surfaces validation errors as FaultRuleError', () => {
     expect(() => new FaultEngine(OPS).add({ status: 'x' })).toThrow(FaultRuleError);
+  });
+
+  it('holds at most MAX_RULES rules, by add and by replaceAll', () => {
+    const engine = new FaultEngine(OPS);
+    for (let i = 0; i < MAX_RULES; i++) engine.add({ status: 503, clientId: `c${i}` });
+    expect(() => engine.add({ status: 503 })).toThrow(new RegExp(`rule would make ${MAX_RULES + 1} fault rules; at most ${MAX_RULES}`));
+    expect(engine.list()).toHaveLength(MAX_RULES);
+    engine.clear();
+    const many = Array.from({ length: MAX_RULES + 1 }, () => ({ status: 503 }));
+    expect(() => engine.replaceAll(many)).toThrow(FaultRuleError);
+    expect(engine.isEmpty).toBe(true);
+    expect(engine.replaceAll(many.slice(1))).toHaveLength(MAX_RULES);
+  });
+
+  it('bounds the path automata of all rules together, so no request costs more than one big pattern', () => {
+    const engine = new FaultEngine(OPS);
+    // 3,001 states each (`(.*a){1000}`): three fit in the budget, a fourth does not.
+    const big = { status: 503, path: '^/api/core/oauth-clients/(.*a){1000}$' };
+    for (let i = 0; i < 3; i++) engine.add(big);
+    expect(() => engine.add(big)).toThrow(new RegExp(`rule would bring the path patterns of the fault rules to 12004 automaton states; at most ${MAX_TOTAL_PATH_STATES}`));
+    expect(engine.list()).toHaveLength(3);
+    // Small patterns still fit, and a literal path costs nothing.
+    engine.add({ status: 503, path: '/api/*/oauth-clients/{a,b}*' });
+    engine.add({ status: 503, path: '/api/core/oauth-clients' });
+    expect(() => engine.replaceAll([big, big, big, big], 'faults')).toThrow(/^faults would bring the path patterns/);
+    expect(engine.list()).toHaveLength(5);
   });
 });

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as nodeFs from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
+import { lockDataFile, type DataFileLock } from './data-file-lock.js';
 import { DataFileError } from './errors.js';
 import { MemoryStore } from './memory.js';
 import { parseSnapshot } from './snapshot.js';
@@ -59,7 +60,8 @@ const CLOSING = Buffer.from('\n ]\n}');
 
 /** The file-system calls SnapshotFile makes: node:fs/promises, or a test's stand-in that records their order. */
 export interface SnapshotFs {
-  open(path: string, flags: 'r' | 'w'): Promise<SnapshotHandle>;
+  /** 'wx': create, failing when the name exists (a symbolic link included: it is not followed). */
+  open(path: string, flags: 'r' | 'wx'): Promise<SnapshotHandle>;
   rename(from: string, to: string): Promise<void>;
   readFile(path: string, encoding: 'utf8'): Promise<string>;
   unlink(path: string): Promise<void>;
@@ -126,7 +128,7 @@ class SnapshotFile implements Adapter<Snapshot> {
   /** Never called again before the last call settled (LowdbStore chains its writes). Resolves once the new file is durable. */
   async write(data: Snapshot): Promise<void> {
     const chunks = this.bytes.serialize(data);
-    const handle = await this.fs.open(this.temp, 'w');
+    const handle = await this.openTemp();
     try {
       const { bytesWritten } = await handle.writev(chunks);
       const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
@@ -137,6 +139,20 @@ class SnapshotFile implements Adapter<Snapshot> {
     }
     await this.fs.rename(this.temp, this.path);
     await this.syncFolder(); // the rename itself is on disk
+  }
+
+  /**
+   * A new temp file: never one that is there already, which is a crashed write's leftover (the
+   * lock keeps other mocks out) or a link planted to have the mock write through it.
+   */
+  private async openTemp(): Promise<SnapshotHandle> {
+    try {
+      return await this.fs.open(this.temp, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      await this.fs.unlink(this.temp);
+      return await this.fs.open(this.temp, 'wx');
+    }
   }
 
   private async syncFolder(): Promise<void> {
@@ -158,7 +174,7 @@ class SnapshotFile implements Adapter<Snapshot> {
 
   /** Fails as a write would (a folder that is not writable or cannot be synced, a read-only file system), leaving nothing behind. */
   async probeWrite(): Promise<void> {
-    await (await this.fs.open(this.temp, 'w')).close();
+    await (await this.openTemp()).close();
     await this.fs.unlink(this.temp);
     await this.syncFolder();
   }
@@ -180,6 +196,8 @@ export class LowdbStore extends MemoryStore {
   private inFlight: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
 
+  private lock: DataFileLock | undefined;
+
   private constructor(path: string, fs: SnapshotFs) {
     super();
     this.location = path;
@@ -190,14 +208,31 @@ export class LowdbStore extends MemoryStore {
   /**
    * Opens the file, or creates it from `seed` when it does not exist. A file that exists but
    * cannot be read or parsed is an error and is left untouched: never replace a user's data.
+   * The file is locked until close() (see data-file-lock.ts): a second mock on it is refused.
    * `fs` is for tests that watch the file-system calls.
    */
   static async open(file: string, seed: () => Snapshot, fs: SnapshotFs = NODE_FS): Promise<LowdbStore> {
     const path = resolve(file);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (error) {
+      throw new DataFileError(`cannot use data file ${path}: ${(error as Error).message}`);
+    }
+    const lock = lockDataFile(path);
+    try {
+      const store = await LowdbStore.load(path, seed, fs);
+      store.lock = lock;
+      return store;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  private static async load(path: string, seed: () => Snapshot, fs: SnapshotFs): Promise<LowdbStore> {
     const store = new LowdbStore(path, fs);
     let loaded: unknown;
     try {
-      mkdirSync(dirname(path), { recursive: true });
       loaded = await store.file.load();
     } catch (error) {
       const reason = error instanceof SyntaxError ? `not valid JSON (${error.message})` : (error as Error).message;
@@ -258,6 +293,10 @@ export class LowdbStore extends MemoryStore {
   }
 
   override async close(): Promise<void> {
-    await this.flush();
+    try {
+      await this.flush();
+    } finally {
+      this.lock?.release();
+    }
   }
 }

@@ -3,11 +3,12 @@
  *  - SIGKILL in the middle of a stream of writes: the file is valid JSON and every
  *    acknowledged write (creates, secrets, deletes) is in it, and in the restarted mock;
  *    no secret the API showed is in the file (hash + hint only);
- *  - a corrupt or unreadable data file at start: one clear line, exit 1, the file untouched;
+ *  - a corrupt or unreadable data file at start, or one another mock uses: one clear line, exit 1,
+ *    the file untouched;
  *  - SIGTERM while writes are in flight: a prompt exit 0 with every acknowledged write on disk.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -214,6 +215,23 @@ describe('a data file that cannot be used', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`cannot write data file ${file}`);
     expect(readFileSync(file, 'utf8')).toBe('{"version":1,"clients":[]}');
+  }, 30_000);
+
+  it('a second mock on a data file in use: one line naming the first one, exit 1; the first keeps serving and writing', async () => {
+    const file = join(tempDir(), 'db.json');
+    const first = cli(file);
+    const url = await listening(first);
+    const second = cli(file);
+    expect((await second.exited).code).toBe(1);
+    const lines = second.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`cannot use data file ${file}: the mock with pid ${first.child.pid} uses it`);
+    const created = await fetch(`${url}${API}`, { method: 'POST', headers: JSON_AUTH, body: JSON.stringify({ appType: 'native', clientName: 'after the refusal' }) });
+    expect(created.status).toBe(201);
+    expect(readFileSync(file, 'utf8')).toContain('after the refusal');
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+    expect(existsSync(`${file}.lock`), 'the lock is gone with the mock').toBe(false);
   }, 30_000);
 
   it('a write that fails while running: a 500 saying so (not "a bug"), and the next write stores both', async () => {

@@ -7,6 +7,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { withFormats } from '../../../src/contract/ajv.js';
 import { loadScenarios, ScenarioError, SCENARIOS_DIR, scenarioJsonSchema } from '../../../src/faults/scenarios.js';
+import { storedClient } from '../../support/stored-client.js';
 
 const OPS = ['readAllOAuthClientsQCC', 'createOAuthClientQCC'];
 const dirWith = (files: Record<string, unknown>): string => {
@@ -14,18 +15,7 @@ const dirWith = (files: Record<string, unknown>): string => {
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
   return dir;
 };
-const client = {
-  tenantId: 't',
-  clientId: 'c1',
-  appType: 'native',
-  clientName: 'A native app',
-  connectionConfig: { consentMethod: 'required' },
-  createdAt: '2025-01-01T00:00:00.000000Z',
-  updatedAt: '2025-01-01T00:00:00.000000Z',
-  ownerId: 'u',
-  createdByType: 'user',
-  secrets: [],
-};
+const client = { ...storedClient('c1'), clientName: 'A native app' };
 
 describe('the shipped scenarios', () => {
   it('all load, and include the ones the issue asks for', () => {

@@ -9,23 +9,12 @@ import * as nodeFs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import type { StoredClient } from '../../../src/domain/types.js';
 import { DataFileError } from '../../../src/store/errors.js';
+import { storedClient } from '../../support/stored-client.js';
 import { LowdbStore, type SnapshotFs, type SnapshotHandle } from '../../../src/store/lowdb.js';
 import type { Snapshot } from '../../../src/store/types.js';
 
-const record = (clientId: string): StoredClient => ({
-  tenantId: 't',
-  clientId,
-  appType: 'native',
-  clientName: clientId,
-  connectionConfig: { consentMethod: 'required' },
-  createdAt: '2025-01-01T00:00:00.000000Z',
-  updatedAt: '2025-01-01T00:00:00.000000Z',
-  ownerId: 'u',
-  createdByType: 'user',
-  secrets: [],
-});
+const record = storedClient;
 const empty = (): Snapshot => ({ version: 1, clients: [] });
 const idsOnDisk = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as Snapshot).clients.map((c) => c.clientId);
 

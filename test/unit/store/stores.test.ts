@@ -98,8 +98,10 @@ describe('LowdbStore', () => {
       return store.flush();
     });
     await Promise.all(writes);
+    await store.close();
     const reopened = await LowdbStore.open(file, empty);
     expect(reopened.count()).toBe(51);
+    await reopened.close();
   });
 
   it('refuses at open a file it can read but not replace, and leaves it untouched', async () => {

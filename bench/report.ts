@@ -20,6 +20,8 @@ export interface CaseResult {
   bytesPerRequest: number;
   /** What the server wrote to its stdout file per answer (servers whose stdout is a file). */
   logBytesPerRequest?: number;
+  /** Cases measured in rounds: req/s of each round (`rps` and the rest are the median round's). */
+  rounds?: number[];
 }
 
 export interface Runs {
@@ -48,7 +50,7 @@ export interface SessionsResult {
 }
 
 export interface Results {
-  settings: { connections: number; durationSeconds: number; warmupSeconds: number };
+  settings: { connections: number; durationSeconds: number; warmupSeconds: number; rounds: number; roundSeconds: number };
   /** The project's `npm start` script at the time of the run. */
   startScript: string;
   answers: AnswerInfo[];
@@ -180,10 +182,11 @@ function answersTable(results: Results): string[] {
 function casesTable(results: Results): string[] {
   if (!results.cases.length) return [];
   return [
-    '| Throughput case (100 clients unless noted) | connections | req/s | p50 ms | p99 ms | bytes/answer | log bytes/answer |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| Throughput case (100 clients unless noted) | connections | req/s | p50 ms | p99 ms | bytes/answer | log bytes/answer | req/s of each round |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
     ...results.cases.map(
-      (c) => `| ${c.label}${c.failures ? ` (**${c.failures} failed**)` : ''} | ${c.connections} | ${c.rps} | ${c.p50} | ${c.p99} | ${c.bytesPerRequest} | ${c.logBytesPerRequest ?? ''} |`,
+      (c) =>
+        `| ${c.label}${c.failures ? ` (**${c.failures} failed**)` : ''} | ${c.connections} | ${c.rps} | ${c.p50} | ${c.p99} | ${c.bytesPerRequest} | ${c.logBytesPerRequest ?? ''} | ${c.rounds?.join(', ') ?? ''} |`,
     ),
     '',
   ];
@@ -268,10 +271,11 @@ function rowsTable(all: Row[]): string[] {
 }
 
 export function markdown(results: Results, all: Row[], date: string, seconds: number): string {
-  const { connections, durationSeconds, warmupSeconds } = results.settings;
+  const { connections, durationSeconds, warmupSeconds, rounds, roundSeconds } = results.settings;
   return [
     `Measured ${date.slice(0, 16).replace('T', ' ')} UTC on ${machine().text}; throughput cases at ${connections} connections, ` +
-      `every load case ${durationSeconds} s after ${warmupSeconds} s of warm-up (run took ${seconds} s).`,
+      `every load case ${durationSeconds} s after ${warmupSeconds} s of warm-up, but the 100-client throughput cases (floor, hand-written Hono, mock at each log level): ` +
+      `${rounds} rounds of ${roundSeconds} s each (after ${warmupSeconds} s of warm-up), every server once per round in a rotated order, the median round reported (run took ${seconds} s).`,
     '',
     'Two baselines, both bare Hono on @hono/node-server: the **floor** answers a precomputed buffer of exactly the ' +
       "mock's bytes with exactly its headers; **hand-written Hono** answers `c.json(value)` of the same bodies, serializing per request.",

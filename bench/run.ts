@@ -23,9 +23,12 @@
  *   npmstart   `npm start` as the README says, against an `npm start` that only execs node
  *   inprocess  importing the package, startMock() to its first 200, 50 mocks as a test file makes them
  * The first four share their servers (started once, cases interleaved), so a ratio's two sides
- * are measured next to each other.
+ * are measured next to each other. Their throughput cases run in BENCH_ROUNDS rounds (default
+ * 3), each round every server once in a rotated order, and report the median round: on a shared
+ * machine throughput drifts by 20 % within a minute, and one pass made that drift a ratio.
  *
- * Environment: BENCH_DURATION (seconds per load case, default 5), BENCH_WARMUP (default 1),
+ * Environment: BENCH_DURATION (seconds per load case and round, default 5; the 100-client
+ * throughput cases take a third of it per round), BENCH_WARMUP (default 1),
  * BENCH_CONNECTIONS (throughput cases, default 20), BENCH_MOCK_MAIN (another build of the CLI,
  * to compare; its ../index.js is the package imported in process), BENCH_ONLY.
  */
@@ -50,6 +53,9 @@ const RESULTS_DIR = join(ROOT, 'bench/results');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+/** Rounds of the 100-client throughput cases: each round runs every server once, in a rotated order. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUND_DURATION = Math.max(1, Math.round(DURATION / 3));
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const LATENCY_CONNECTIONS = [1, 50];
@@ -88,7 +94,7 @@ const LOG_MODES = {
 type LogMode = keyof typeof LOG_MODES;
 
 const results: Results = {
-  settings: { connections: CONNECTIONS, durationSeconds: DURATION, warmupSeconds: WARMUP },
+  settings: { connections: CONNECTIONS, durationSeconds: DURATION, warmupSeconds: WARMUP, rounds: ROUNDS, roundSeconds: ROUND_DURATION },
   startScript: (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } }).scripts?.start ?? '(none)',
   answers: [],
   cases: [],
@@ -318,12 +324,13 @@ const quantile = (sorted: number[], p: number) => (sorted.length ? Math.round(so
  * Warm-up, then the measured run. A latency case keeps every answer's time itself: autocannon's
  * histogram keeps whole milliseconds, and at 1 connection an answer takes a fraction of one.
  */
-async function load(id: string, label: string, server: Server, requests: LoadRequest[], options: { connections?: number; latency?: boolean } = {}): Promise<CaseResult> {
+/** One load case; `keep: false` returns the result without adding it to the results. */
+async function load(id: string, label: string, server: Server, requests: LoadRequest[], options: { connections?: number; latency?: boolean; duration?: number; keep?: boolean } = {}): Promise<CaseResult> {
   const connections = options.connections ?? CONNECTIONS;
   const base = { url: server.url, connections, requests, timeout: 10 };
   await autocannon({ ...base, duration: WARMUP });
   const logBefore = fileSize(server.logFile);
-  const run = autocannon({ ...base, duration: DURATION });
+  const run = autocannon({ ...base, duration: options.duration ?? DURATION });
   const times: number[] = [];
   if (options.latency) run.on('response', (_client, status, _bytes, ms) => void (status >= 200 && status < 300 && times.push(ms)));
   const r = await run;
@@ -340,13 +347,42 @@ async function load(id: string, label: string, server: Server, requests: LoadReq
     bytesPerRequest: r.requests.total ? Math.round(r.throughput.total / r.requests.total) : 0,
   };
   if (server.logFile && r.requests.total) result.logBytesPerRequest = Math.round((fileSize(server.logFile) - logBefore) / r.requests.total);
-  (options.latency ? results.latency : results.cases).push(result);
+  if (options.keep !== false) (options.latency ? results.latency : results.cases).push(result);
   const logged = result.logBytesPerRequest ? `  log ${result.logBytesPerRequest} B/answer` : '';
   log(
     `  ${label.padEnd(58)} ${String(connections).padStart(2)} conn ${String(result.rps).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  ${result.bytesPerRequest} B/answer${logged}` +
       (result.failures ? `  FAILURES ${result.failures}` : ''),
   );
   return result;
+}
+
+interface LoadCase {
+  id: string;
+  label: string;
+  server: Server;
+  requests: LoadRequest[];
+}
+
+/**
+ * Cases compared with each other, measured in ROUNDS rounds (the order rotated each round, so
+ * no case is always first or last); each reports its median round, whose req/s are listed.
+ */
+async function loadInRounds(cases: LoadCase[]): Promise<void> {
+  const rounds: CaseResult[][] = cases.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < cases.length; k++) {
+      const i = (k + round) % cases.length;
+      const { id, label, server, requests } = cases[i];
+      rounds[i].push(await load(id, `${label} (round ${round + 1})`, server, requests, { duration: ROUND_DURATION, keep: false }));
+    }
+  }
+  for (const [i, runs] of rounds.entries()) {
+    const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+    const middle = sorted[Math.floor(sorted.length / 2)];
+    const result: CaseResult = { ...middle, label: cases[i].label, requests: runs.reduce((n, r) => n + r.requests, 0), failures: runs.reduce((n, r) => n + r.failures, 0), rounds: runs.map((r) => r.rps) };
+    results.cases.push(result);
+    log(`  ${result.label.padEnd(58)} median ${String(result.rps).padStart(7)} req/s  (rounds: ${result.rounds!.join(', ')})`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -460,10 +496,8 @@ async function at100Clients(): Promise<void> {
     for (const kind of measured) results.memoryMB[`${kind}.idle`] = rssMB(servers[kind]!.proc);
 
     for (const { route, label } of ROUTES) {
-      for (const kind of Object.keys(KIND_LABEL) as Kind[]) {
-        const server = servers[kind];
-        if (throughput[kind] && server) await load(`${route}-${kind}`, `${KIND_LABEL[kind]}, ${label}`, server, requests[kind]![route]);
-      }
+      const kinds = (Object.keys(KIND_LABEL) as Kind[]).filter((kind) => throughput[kind] && servers[kind]);
+      await loadInRounds(kinds.map((kind) => ({ id: `${route}-${kind}`, label: `${KIND_LABEL[kind]}, ${label}`, server: servers[kind]!, requests: requests[kind]![route] })));
     }
     if (throughput.silent) {
       await load('filter-100', 'mock silent, list appType eq "web", -createdAt', servers.silent, [get(FILTERED)]);

@@ -4,13 +4,15 @@
  * so both see the same background load, and prints each round and the median B ÷ A, of req/s
  * and of the server's CPU time per request (from /proc: much less noisy on a shared machine).
  * Cases: get, list, filter, contains, create, create-file. Clients: 100 (default) or 10000.
+ * AB_LOG=info (or another level; AB_LOG_FORMAT=pretty) runs both at that level with stdout to a
+ * file, as in a container; silent otherwise.
  *
  * A build to compare against: copy `dist/` before a change (with package.json, contract/,
  * fixtures/, scenarios/ and node_modules reachable from its parent, as the CLI expects).
  */
 import autocannon, { type Request as LoadRequest } from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 
@@ -26,20 +28,33 @@ if (!mainA || !mainB) {
 const seed = clientsArg === '10000' ? '10000' : '75';
 const tmp = mkdtempSync(join(os.tmpdir(), 'oauth-mock-ab-'));
 
+const LOG_LEVEL = process.env.AB_LOG ?? 'silent';
+
 function start(main: string, tag: string): Promise<{ url: string; proc: ChildProcess }> {
-  const args = [main, '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--seed-count', seed, '--faker-seed', '1'];
+  const args = [main, '--port', '0', '--host', '127.0.0.1', '--log-level', LOG_LEVEL, '--seed-count', seed, '--faker-seed', '1'];
+  if (process.env.AB_LOG_FORMAT) args.push('--log-format', process.env.AB_LOG_FORMAT);
   if (kind === 'create-file') args.push('--data', join(tmp, `${tag}.json`));
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Logging: stdout is a file, as in a container, read back for the start line.
+  const stdoutFile = join(tmp, `${tag}.out`);
+  const logging = LOG_LEVEL !== 'silent';
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', logging ? openSync(stdoutFile, 'w') : 'pipe', 'inherit'] });
   return new Promise((done, fail) => {
     let out = '';
+    const found = (text: string) => {
+      const m = /listening on (http:\/\/\S+)/.exec(text);
+      if (!m) return false;
+      proc.removeAllListeners('exit');
+      done({ url: m[1], proc });
+      return true;
+    };
     proc.once('exit', (code) => fail(new Error(`${main} exited with ${code}`)));
+    if (logging) {
+      const poll = setInterval(() => found(readFileSync(stdoutFile, 'utf8')) && clearInterval(poll), 20);
+      return;
+    }
     proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        proc.removeAllListeners('exit');
-        done({ url: m[1], proc });
-      }
+      found(out);
     });
   });
 }

@@ -74,6 +74,22 @@ describe('CLI', () => {
     }
   });
 
+  it('keeps serving when its stdout is closed (a `| head`, a log collector gone), and stops cleanly', async () => {
+    const { child, firstLine } = start(['--port', '0', '--host', '127.0.0.1', '--log-format', 'json']);
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const url = /listening on (http:\/\/[^\s"]+)/.exec(await firstLine)![1];
+    child.stdout.destroy(); // the reading end goes: every later write to stdout is EPIPE
+    for (let i = 0; i < 20; i++) {
+      expect((await fetch(`${url}/api/v1/oauth-clients`, { headers: { authorization: 'Bearer owner-token' } })).status).toBe(200);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+  });
+
   it("warns at start when --cors-origins '*' lets any web page use the mock", async () => {
     const { child, firstLine, output } = start(['--port', '0', '--host', '127.0.0.1', '--cors-origins', '*']);
     try {

@@ -5,7 +5,7 @@ import { isUiPath } from './control/ui.js';
 import { browserStep, type BrowserPolicy } from './http/cors.js';
 import { requestHeader, type AppEnv } from './http/env.js';
 import { ApiError, errorResponse } from './http/errors.js';
-import { defaultLogFormat, loggingMiddleware, logOutput, requestLogger, useColor, type LogOutput } from './http/logging.js';
+import { logFormatOf, loggingMiddleware, logOutput, requestLogger, useColor, type LogOutput } from './http/logging.js';
 import { allOperations } from './operations/catalog.js';
 import { apiPipeline } from './pipeline/api.js';
 import { ConnectionReset } from './pipeline/faults.js';
@@ -25,7 +25,7 @@ export function buildApp(runtime: MockRuntime, server: { boundHost?: string; log
   const app = new Hono<AppEnv>();
   const { options } = runtime;
   const level = options.logLevel ?? 'silent';
-  const format = options.logFormat ?? (options.logSink ? 'json' : defaultLogFormat());
+  const format = logFormatOf(options);
   const log = level === 'silent' ? undefined : requestLogger(level, format, server.log ?? logOutput(options.logSink), format === 'pretty' && !options.logSink && useColor());
   const browser = browserStep(browserPolicy(options, server.boundHost));
   // The session a request names (x-mock-session) picks its world, on the API and the control API alike.

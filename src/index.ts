@@ -2,9 +2,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ControlClient } from './client/control-client.js';
 import { buildApp } from './app.js';
-import { defaultLogFormat, formatEvent, logOutput } from './http/logging.js';
+import { formatEvent, logFormatOf, logOutput } from './http/logging.js';
 import { createMockServer } from './http/server.js';
-import { MockRuntime, type MockOptions } from './runtime/mock-runtime.js';
+import { MockRuntime } from './runtime/mock-runtime.js';
+import type { MockOptions } from './runtime/options.js';
 
 export type { MockOptions } from './runtime/options.js';
 export type { Snapshot } from './store/types.js';
@@ -48,7 +49,7 @@ export async function startMock(options: StartOptions = {}): Promise<RunningMock
   const log = options.logLevel && options.logLevel !== 'silent' ? logOutput(options.logSink) : undefined;
   const app = buildApp(runtime, { boundHost: host, log });
   // Something unexpected below the app (no request to log it with): one line, in the request log's format.
-  const format = options.logFormat ?? (options.logSink ? 'json' : defaultLogFormat());
+  const format = logFormatOf(options);
   const logError = log && ((message: string) => log.write(formatEvent('error', message, format)));
   const server: Server = createMockServer({ fetch: app.fetch, logError });
   await new Promise<void>((resolve, reject) => {

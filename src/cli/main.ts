@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { defaultLogFormat, useColor } from '../http/logging.js';
+import { logFormatOf, useColor } from '../http/logging.js';
 import { startMock, type RunningMock } from '../index.js';
 import { MockRuntime, UnknownScenarioError } from '../runtime/mock-runtime.js';
 import type { LogFormat } from '../runtime/options.js';
@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<void> {
   keepHeapSmall();
   const mock: RunningMock = await startMock(config);
   const { store } = mock.runtime.world;
-  const say = announcer(config.logFormat ?? defaultLogFormat());
+  const say = announcer(logFormatOf(config));
   const urls = {
     api: `${mock.url}/api/v1/oauth-clients`,
     coreApi: `${mock.url}/api/core/oauth-clients`,

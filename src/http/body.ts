@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import type { Context } from 'hono';
 import { JOURNAL_BODY_LIMIT, type JournalBody } from '../journal/journal.js';
 import { MAX_JSON_DEPTH, nestingWithin } from '../contract/json-depth.js';
 import { ApiError, RequestAborted } from './errors.js';
@@ -7,13 +6,6 @@ import { ApiError, RequestAborted } from './errors.js';
 export const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_TYPES = /^application\/(?:[\w.+-]+\+)?json$/i;
 
-/**
- * Node's request under a real socket (@hono/node-server hands it over as `c.env.incoming`);
- * undefined under `app.request()`. Bodies are read from it directly: what a reader leaves
- * unread is then discarded as it arrives (the stream keeps flowing), so a connection whose
- * answer did not need all of its body is never left stalled.
- */
-export const incomingOf = (c: Context): IncomingMessage | undefined => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
 
 const BODY_REFUSED = Symbol('body refused');
 

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { requestHeader } from './env.js';
+import { outgoingOf, requestHeader } from './env.js';
 import { errorJson } from './errors.js';
 
 const EXPOSE_HEADERS = ['retry-after', 'allow', 'www-authenticate', 'qlik-confirm-delete'];
@@ -35,10 +35,9 @@ const isLoopbackOrigin = (origin: string): boolean => {
 const isNavigationTo = (c: Context, isPage: ((path: string) => boolean) | undefined): boolean =>
   isPage !== undefined && (c.req.method === 'GET' || c.req.method === 'HEAD') && requestHeader(c, 'sec-fetch-mode') === 'navigate' && isPage(c.req.path);
 
-/** The outgoing Node response under a real socket, where CORS headers can go straight on it. */
-type Outgoing = Pick<ServerResponse, 'setHeader' | 'headersSent'>;
-const outgoingOf = (c: Context): Outgoing | undefined => {
-  const outgoing = (c.env as { outgoing?: Outgoing } | undefined)?.outgoing;
+/** The outgoing Node response under a real socket, where CORS headers can go straight on it (not yet written). */
+const writableOutgoing = (c: Context): ServerResponse | undefined => {
+  const outgoing = outgoingOf(c);
   return outgoing && typeof outgoing.setHeader === 'function' && !outgoing.headersSent ? outgoing : undefined;
 };
 
@@ -85,7 +84,7 @@ export function browserStep(policy: BrowserPolicy = {}): BrowserStep {
   const allowedOf = new WeakMap<Context, string | null>();
 
   const setHeaders = (c: Context, allowed: string | null): void => {
-    const outgoing = outgoingOf(c);
+    const outgoing = writableOutgoing(c);
     if (outgoing) {
       // On a socket (@hono/node-server), straight on Node's response: they merge into whatever
       // answer is written, and Hono's responses keep plain header objects (no Headers to build).

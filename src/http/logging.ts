@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { SonicBoom } from 'sonic-boom';
 import type { LogFormat, LogLevel, LogSink } from '../runtime/options.js';
-import type { AppEnv } from './env.js';
+import { incomingOf, type AppEnv } from './env.js';
 import { maskQuery } from '../journal/redaction.js';
 
 const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
@@ -27,7 +27,7 @@ export interface RequestLine {
   error?: string;
 }
 
-/** Where log lines go: buffered and written asynchronously (sonic-boom), or a sink of the caller's. */
+/** Where log lines go: stdout, a write per turn of the event loop (see logOutput), or a sink of the caller's. */
 export interface LogOutput {
   write(line: string): void;
   /** Writes out what is buffered, before the process exits. */
@@ -71,8 +71,9 @@ export function logOutput(sink?: LogSink): LogOutput {
   };
 }
 
-/** `pretty` on a terminal, `json` elsewhere (containers, CI, files). */
-export const defaultLogFormat = (): LogFormat => (process.stdout.isTTY ? 'pretty' : 'json');
+/** The format asked for; else `json` to a caller's sink, `pretty` on a terminal, `json` elsewhere (containers, CI, files). */
+export const logFormatOf = (options: { logFormat?: LogFormat; logSink?: LogSink }): LogFormat =>
+  options.logFormat ?? (options.logSink || !process.stdout.isTTY ? 'json' : 'pretty');
 
 const COLORS = { reset: '\x1b[0m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', magenta: '\x1b[35m', cyan: '\x1b[36m' };
 
@@ -96,7 +97,7 @@ export function formatLine(line: RequestLine, format: LogFormat, color = false):
 
 /** The path with its query as the request line gave it: Node's, when over a socket (no URL to build per line). */
 function pathWithQuery(c: Context<AppEnv>): string {
-  const raw = (c.env as { incoming?: { url?: string } } | undefined)?.incoming?.url;
+  const raw = incomingOf(c)?.url;
   const url = raw?.startsWith('/') ? raw : c.req.url;
   const q = url.indexOf('?');
   const path = raw?.startsWith('/') ? (q < 0 ? raw : raw.slice(0, q)) : c.req.path;

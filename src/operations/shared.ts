@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { describeSchemaError, type ContractValidators } from '../contract/validators.js';
-import { incomingOf, readJsonBody } from '../http/body.js';
-import { requestHeader } from '../http/env.js';
+import { readJsonBody } from '../http/body.js';
+import { incomingOf, requestHeader } from '../http/env.js';
 import { ApiError } from '../http/errors.js';
 import { listLink, requestOrigin } from '../http/links.js';
 import type { ListQuery, ListResult } from '../service/oauth-clients.js';

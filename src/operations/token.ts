@@ -1,6 +1,7 @@
 import { TOKEN_OPERATION } from '../contract/operations.js';
 import type { IncomingMessage } from 'node:http';
-import { incomingOf, isJsonType, journalAs, MAX_BODY_BYTES, mediaTypeOf, readJsonBody, readTextBody } from '../http/body.js';
+import { isJsonType, journalAs, MAX_BODY_BYTES, mediaTypeOf, readJsonBody, readTextBody } from '../http/body.js';
+import { incomingOf } from '../http/env.js';
 import { DomainError } from '../domain/errors.js';
 import { ApiError } from '../http/errors.js';
 import { requestOrigin } from '../http/links.js';

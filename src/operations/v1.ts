@@ -1,15 +1,16 @@
 import type { Contract } from '../contract/document.js';
 import type { ConnectionConfigPatch, ConnectionConfigView, CreateInput, Identity, PatchOperation, StoredClient } from '../domain/types.js';
 import { adminListItemView, adminReadBytes, adminReadView, memberReadBytes, memberReadJson, ownerListItemJson, storedConfigView } from '../domain/views.js';
-import type { FilterAttribute } from '../query/filter.js';
-import type { SortKey } from '../query/sort.js';
+import { FILTER_ATTRIBUTES, type FilterAttribute } from '../query/filter.js';
+import { SORT_KEYS, type SortKey } from '../query/sort.js';
 import type { OAuthClientsService, Visibility } from '../service/oauth-clients.js';
 import { caller, type Access, type OperationCall, type OperationDescriptor } from './descriptor.js';
 import { missing } from './core.js';
 import { confirmDelete, JSON_TYPE, listAnswer, patchBody, validBody } from './shared.js';
 
-export const V1_FILTER_ATTRIBUTES: readonly FilterAttribute[] = ['clientId', 'clientName', 'appType', 'tenantId', 'createdByType'];
-export const V1_SORT_KEYS: readonly SortKey[] = ['clientId', 'clientName', 'appType', 'tenantId', 'createdAt', 'updatedAt'];
+/** v1 filters and sorts on every attribute and key the mock knows (the same arrays: caches keyed by them are shared). */
+export const V1_FILTER_ATTRIBUTES: readonly FilterAttribute[] = FILTER_ATTRIBUTES;
+export const V1_SORT_KEYS: readonly SortKey[] = SORT_KEYS;
 
 type Handler = (call: OperationCall) => Response | Promise<Response>;
 

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { OperationResolver } from '../contract/operations.js';
 import type { ContractValidators } from '../contract/validators.js';
-import { requestHeader, type AppEnv } from '../http/env.js';
-import { bodyFollows, incomingOf, readUnusedBody, refuseDeclaredLength, refuseEncodings } from '../http/body.js';
+import { incomingOf, requestHeader, type AppEnv } from '../http/env.js';
+import { bodyFollows, readUnusedBody, refuseDeclaredLength, refuseEncodings } from '../http/body.js';
 import { alreadySent, ApiError, errorResponse, RequestAborted } from '../http/errors.js';
 import type { OperationDescriptor } from '../operations/descriptor.js';
 import type { MockWorld } from '../runtime/world.js';

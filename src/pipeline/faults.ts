@@ -1,11 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'hono';
 import type { IdentityRegistry } from '../domain/identities.js';
 import type { FaultAction, FaultEngine } from '../faults/engine.js';
 import { parsePrefer, PreferError, type PreferFault } from '../faults/prefer.js';
 import type { RateLimits } from '../faults/rate-limit.js';
-import { requestHeader, type AppEnv } from '../http/env.js';
+import { incomingOf, outgoingOf, requestHeader, type AppEnv } from '../http/env.js';
 import { ApiError, errorBody, errorJson } from '../http/errors.js';
 import type { OperationDescriptor } from '../operations/descriptor.js';
 import { bearerToken } from './auth.js';
@@ -181,11 +180,11 @@ const tooManyDetail = (retryAfter: string): string =>
  * once theirs are sent, and the reset waits for that.
  */
 function resetConnection(c: Context<AppEnv>, ruleId: string): Response {
-  const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
-  const socket = env?.incoming?.socket;
+  const socket = incomingOf(c)?.socket;
   if (!socket) throw new ConnectionReset(ruleId);
   const drop = () => (typeof socket.resetAndDestroy === 'function' ? socket.resetAndDestroy() : socket.destroy());
-  if (env.outgoing && !env.outgoing.socket && !socket.destroyed) env.outgoing.once('socket', drop);
+  const outgoing = outgoingOf(c);
+  if (outgoing && !outgoing.socket && !socket.destroyed) outgoing.once('socket', drop);
   else drop();
   return new Response(null, { headers: { 'x-hono-already-sent': 'true' } });
 }

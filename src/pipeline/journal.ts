@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import { incomingOf, journalBody, mediaTypeOf } from '../http/body.js';
-import type { AppEnv } from '../http/env.js';
+import { journalBody, mediaTypeOf } from '../http/body.js';
+import { incomingOf, type AppEnv } from '../http/env.js';
 import type { JournalRecord, RequestJournal } from '../journal/journal.js';
 import { maskCredentials, maskQuery } from '../journal/redaction.js';
 import type { OperationDescriptor } from '../operations/descriptor.js';

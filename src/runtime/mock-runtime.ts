@@ -4,7 +4,7 @@ import { requestValidators, type ContractValidators } from '../contract/validato
 import { loadDefaultIdentities, loadDefaultSnapshot } from '../data/fixtures.js';
 import { fakeClients } from '../data/faker.js';
 import type { IdentityConfig } from '../domain/identities.js';
-import { systemEntropy, type Entropy } from '../domain/ids.js';
+import { systemEntropy } from '../domain/ids.js';
 import type { StoredClient } from '../domain/types.js';
 import { loadScenarios, SCENARIOS_DIR, type Scenario } from '../faults/scenarios.js';
 import { MemoryStore } from '../store/memory.js';
@@ -14,7 +14,6 @@ import { DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_TTL_MS, Sessions } from './sessio
 import { MockWorld, newSecret, UnknownScenarioError, type WorldSetup } from './world.js';
 
 export { UnknownScenarioError } from './world.js';
-export type { MockOptions } from './options.js';
 
 
 /** Every operationId a fault rule or scenario may name: both contracts' and the token endpoint's. */

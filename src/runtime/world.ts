@@ -25,7 +25,7 @@ export interface WorldSetup {
   tokenKey: string;
   journalLimit?: number;
   scenario(name: string): Scenario;
-  /** A scenario's clients for an owner (faker data generated once per process). */
+  /** A scenario's clients for an owner (faker data generated once per mock and reused). */
   scenarioData(scenario: Scenario, owner: IdentityConfig['default']): Snapshot;
 }
 

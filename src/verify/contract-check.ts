@@ -53,7 +53,7 @@ export class ContractChecker {
     if (!interaction.request || !interaction.response) {
       return [`"${interaction.type}" is not an HTTP request/response interaction; this API has HTTP operations only`];
     }
-    const { request, response } = interaction;
+    const { request } = interaction;
     const path = request.path.split('?')[0];
     const match = this.resolver.resolve(request.method, path);
     if (match.kind === 'not-found') return [`request: no operation of the contracts matches ${request.method} ${path}`];

@@ -5,7 +5,7 @@
  * and of the server's CPU time per request (from /proc: much less noisy on a shared machine).
  * Cases: get, list, filter, contains, create, create-file. Clients: 100 (default) or 10000.
  * AB_LOG=info (or another level; AB_LOG_FORMAT=pretty) runs both at that level with stdout to a
- * file, as in a container; silent otherwise.
+ * file, as in a container; silent otherwise. AB_CONNECTIONS: autocannon's connections (50).
  *
  * A build to compare against: copy `dist/` before a change (with package.json, contract/,
  * fixtures/, scenarios/ and node_modules reachable from its parent, as the CLI expects).
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     const reqB = await requestsFor(b.url);
     const run = async (server: { url: string; proc: ChildProcess }, requests: LoadRequest[], seconds: number) => {
       const cpu = cpuMs(server.proc);
-      const r = await autocannon({ url: server.url, connections: 50, duration: seconds, requests });
+      const r = await autocannon({ url: server.url, connections: Number(process.env.AB_CONNECTIONS ?? 50), duration: seconds, requests });
       if (r.non2xx || r.errors) throw new Error(`${server.url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
       return { rps: Math.round(r.requests.average), cpuUs: ((cpuMs(server.proc) - cpu) * 1000) / r.requests.total };
     };

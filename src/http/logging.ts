@@ -1,4 +1,6 @@
+import { fstatSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { isatty } from 'node:tty';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { SonicBoom } from 'sonic-boom';
 import type { LogFormat, LogLevel, LogSink } from '../runtime/options.js';
@@ -35,18 +37,19 @@ export interface LogOutput {
 }
 
 /**
- * Log lines for standard output, through sonic-boom (pino's writer) in its synchronous mode, as
- * pino's own default destination: the lines of one turn of the event loop are joined and written
- * in one write(2) once the turn's requests are answered. Measured with `bench/ab.ts` at info →
- * file: ×1.23 GET, ×1.15 list req/s over sonic-boom's asynchronous mode, which handed every few
- * lines to libuv's thread pool (a write per line, as before that, cost 15 % of list throughput).
- * A stalled reader of stdout stalls the mock, as it would pino. A closed stdout (EPIPE: `| head`,
- * a log collector gone) ends the logs, not the mock. Loaded only when something is logged.
+ * Log lines for standard output, through sonic-boom (pino's writer); the lines of one turn of the
+ * event loop are joined and handed over once the turn's requests are answered. Written as Node
+ * writes `process.stdout`: synchronously to a file or a terminal, one write(2) per turn
+ * (`bench/ab.ts` at info → file: ×1.10-1.23 GET, ×1.09-1.15 list req/s against sonic-boom's
+ * asynchronous mode, which hands every write to libuv's thread pool); asynchronously to a pipe
+ * or a socket, so that a reader that stops reading (a test runner that spawned the mock and
+ * read only its first line) never stalls the mock. A closed stdout (EPIPE: `| head`, a log
+ * collector gone) ends the logs, not the mock. Loaded only when something is logged.
  */
 export function logOutput(sink?: LogSink): LogOutput {
   if (sink) return { write: sink, flushSync: () => {} };
   const Boom = createRequire(import.meta.url)('sonic-boom') as typeof SonicBoom;
-  const boom = new Boom({ fd: 1, sync: true });
+  const boom = new Boom({ fd: 1, sync: writesBlockNever(1) });
   let closed = false;
   boom.on('error', () => void (closed = true));
   let pending: string[] = [];
@@ -69,6 +72,15 @@ export function logOutput(sink?: LogSink): LogOutput {
       }
     },
   };
+}
+
+/** A regular file or a terminal: a write to it returns without waiting for a reader. */
+function writesBlockNever(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile() || isatty(fd);
+  } catch {
+    return false; // closed or unknown: the asynchronous writer copes with what comes
+  }
 }
 
 /** The format asked for; else `json` to a caller's sink, `pretty` on a terminal, `json` elsewhere (containers, CI, files). */

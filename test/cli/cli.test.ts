@@ -74,6 +74,22 @@ describe('CLI', () => {
     }
   });
 
+  it('keeps serving when nobody reads its stdout (a pipe its parent stopped reading), and writes the lines once read again', async () => {
+    const { child, firstLine, output } = start(['--port', '0', '--host', '127.0.0.1', '--log-format', 'json']);
+    const url = /listening on (http:\/\/[^\s"]+)/.exec(await firstLine)![1];
+    child.stdout.pause(); // the pipe fills (64 KiB here) after a few hundred lines
+    const requests = 1000;
+    for (let i = 0; i < requests; i++) {
+      expect((await fetch(`${url}/api/v1/oauth-clients?n=${i}`, { headers: { authorization: 'Bearer owner-token' } })).status).toBe(200);
+    }
+    child.stdout.resume();
+    await until(async () => output().includes(`"msg":"GET /api/v1/oauth-clients?n=${requests - 1} 200"`));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output().split('\n').filter((line) => line.includes('"status":200')).length).toBeGreaterThanOrEqual(requests);
+  }, 60_000);
+
   it('keeps serving when its stdout is closed (a `| head`, a log collector gone), and stops cleanly', async () => {
     const { child, firstLine } = start(['--port', '0', '--host', '127.0.0.1', '--log-format', 'json']);
     let stderr = '';

@@ -22,7 +22,7 @@
  *   Three dependencies are ESM-only (jose, lowdb, faker). Node >= 20.19 can require() them, but
  *   Jest's own module loader cannot (on Node 20 it throws "Must use import to load ES Module"), so
  *   they are bundled in; the dependencies that ship CommonJS (hono, @hono/node-server, ajv,
- *   ajv-formats, sonic-boom) stay external and are shared with the application's own copies.
+ *   ajv-formats) stay external and are shared with the application's own copies.
  *
  * In both, each module keeps the `import.meta.url` it would have as its own file: `new
  * URL('../../contract/…', import.meta.url)` in src/contract/document.ts reads the file beside
@@ -45,7 +45,7 @@ const out = join(dist, 'cjs');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** Dependencies that ship CommonJS themselves: required at run time, not bundled. */
-const SHARED = ['hono', '@hono/node-server', 'ajv', 'ajv-formats', 'sonic-boom'];
+const SHARED = ['hono', '@hono/node-server', 'ajv', 'ajv-formats'];
 for (const name of Object.keys(pkg.dependencies)) {
   if (!SHARED.includes(name) && !['jose', 'lowdb', '@faker-js/faker'].includes(name)) {
     throw new Error(`scripts/build.mjs: decide whether the dependency ${name} is bundled (ESM-only) or shared (ships CommonJS)`);

@@ -1,8 +1,4 @@
-import { fstatSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { isatty } from 'node:tty';
 import type { Context, MiddlewareHandler } from 'hono';
-import type { SonicBoom } from 'sonic-boom';
 import type { LogFormat, LogLevel, LogSink } from '../runtime/options.js';
 import { incomingOf, type AppEnv } from './env.js';
 import { maskQuery } from '../journal/redaction.js';
@@ -29,7 +25,7 @@ export interface RequestLine {
   error?: string;
 }
 
-/** Where log lines go: stdout, a write per turn of the event loop (see logOutput), or a sink of the caller's. */
+/** Where log lines go: stdout, one write per turn of the event loop (see logOutput), or a sink of the caller's. */
 export interface LogOutput {
   write(line: string): void;
   /** Writes out what is buffered, before the process exits. */
@@ -37,50 +33,43 @@ export interface LogOutput {
 }
 
 /**
- * Log lines for standard output, through sonic-boom (pino's writer); the lines of one turn of the
- * event loop are joined and handed over once the turn's requests are answered. Written as Node
- * writes `process.stdout`: synchronously to a file or a terminal, one write(2) per turn
- * (`bench/ab.ts` at info → file: ×1.10-1.23 GET, ×1.09-1.15 list req/s against sonic-boom's
- * asynchronous mode, which hands every write to libuv's thread pool); asynchronously to a pipe
- * or a socket, so that a reader that stops reading (a test runner that spawned the mock and
- * read only its first line) never stalls the mock. A closed stdout (EPIPE: `| head`, a log
- * collector gone) ends the logs, not the mock. Loaded only when something is logged.
+ * Log lines for standard output: the lines of one turn of the event loop are joined and written
+ * with one `process.stdout.write` once the turn's requests are answered, which Node writes
+ * synchronously to a file or a terminal and asynchronously to a pipe (libuv writes at once what
+ * the pipe takes and queues the rest), so a reader that stops reading (a test runner that
+ * spawned the mock and read only its first line) never stalls the mock, and the CLI's own lines
+ * keep their order among them. `bench/ab.ts` at info → file: ×1.10-1.23 GET and ×1.09-1.15 list
+ * req/s against sonic-boom's asynchronous mode, which handed every write to libuv's thread pool
+ * (and a write per line, before that, cost 15 % of list throughput); sonic-boom's synchronous
+ * mode measured the same as this, and stalls on a pipe nobody reads. A closed stdout (EPIPE:
+ * `| head`, a log collector gone) ends the logs, not the mock.
  */
 export function logOutput(sink?: LogSink): LogOutput {
   if (sink) return { write: sink, flushSync: () => {} };
-  const Boom = createRequire(import.meta.url)('sonic-boom') as typeof SonicBoom;
-  const boom = new Boom({ fd: 1, sync: writesBlockNever(1) });
-  let closed = false;
-  boom.on('error', () => void (closed = true));
+  watchStdout();
   let pending: string[] = [];
   const flush = () => {
     const text = `${pending.join('\n')}\n`;
     pending = [];
-    if (!closed) boom.write(text);
+    if (!stdoutClosed) process.stdout.write(text);
   };
   return {
     write: (line) => {
-      if (!closed && pending.push(line) === 1) setImmediate(flush);
+      if (!stdoutClosed && pending.push(line) === 1) setImmediate(flush);
     },
     flushSync: () => {
       if (pending.length) flush();
-      if (closed) return;
-      try {
-        boom.flushSync();
-      } catch {
-        // stdout is gone (a closed pipe): nothing left to say
-      }
     },
   };
 }
 
-/** A regular file or a terminal: a write to it returns without waiting for a reader. */
-function writesBlockNever(fd: number): boolean {
-  try {
-    return fstatSync(fd).isFile() || isatty(fd);
-  } catch {
-    return false; // closed or unknown: the asynchronous writer copes with what comes
-  }
+let stdoutClosed = false;
+let watchingStdout = false;
+/** One listener per process, however many mocks log: EPIPE and the like end the logs. */
+function watchStdout(): void {
+  if (watchingStdout) return;
+  watchingStdout = true;
+  process.stdout.on('error', () => void (stdoutClosed = true));
 }
 
 /** The format asked for; else `json` to a caller's sink, `pretty` on a terminal, `json` elsewhere (containers, CI, files). */

@@ -20,46 +20,58 @@ interface Holder {
   host: string;
 }
 
-/** Data files locked by this process (resolved paths), released at exit if a mock was never closed. */
-const held = new Map<string, string>();
+/** Lock files held by this process, removed at exit if a mock was never closed. */
+const held = new Set<string>();
 let exitHookInstalled = false;
 
 export function lockDataFile(file: string): DataFileLock {
   const lockPath = `${file}.lock`;
-  if (held.has(file)) throw new DataFileError(`cannot use data file ${file}: another mock of this process uses it (give each its own data file)`);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      try {
-        writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname() } satisfies Holder));
-      } finally {
-        closeSync(fd);
-      }
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw new DataFileError(`cannot lock data file ${file}: ${(error as Error).message}`);
-    }
+  if (held.has(lockPath)) throw new DataFileError(`cannot use data file ${file}: another mock of this process uses it (give each its own data file)`);
+  if (!createLock(file, lockPath)) {
     const holder = readHolder(lockPath);
     if (holder && holder.host === hostname() && holder.pid !== process.pid && isAlive(holder.pid)) {
       throw new DataFileError(`cannot use data file ${file}: the mock with pid ${holder.pid} uses it; stop that one, or give this one another data file (the lock is ${lockPath})`);
     }
     rmSync(lockPath, { force: true }); // stale: its process is gone, or it is this pid's from an earlier life
+    if (!createLock(file, lockPath)) throw new DataFileError(`cannot lock data file ${file}: another mock took ${lockPath} meanwhile`);
   }
-  held.set(file, lockPath);
+  held.add(lockPath);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', () => {
-      for (const path of held.values()) rmSync(path, { force: true });
+      for (const path of held) rmSync(path, { force: true });
     });
   }
+  let released = false;
   return {
     path: lockPath,
     release() {
-      if (held.get(file) !== lockPath) return;
-      held.delete(file);
+      if (released) return;
+      released = true;
+      held.delete(lockPath);
       rmSync(lockPath, { force: true });
     },
   };
+}
+
+/** Creates the lock file holding this process (false when one exists). */
+function createLock(file: string, lockPath: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(lockPath, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new DataFileError(`cannot lock data file ${file}: ${(error as Error).message}`);
+  }
+  try {
+    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname() } satisfies Holder));
+  } catch (error) {
+    rmSync(lockPath, { force: true });
+    throw new DataFileError(`cannot lock data file ${file}: ${(error as Error).message}`);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
 }
 
 function readHolder(lockPath: string): Holder | undefined {

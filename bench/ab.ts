@@ -5,7 +5,9 @@
  * and of the server's CPU time per request (from /proc: much less noisy on a shared machine).
  * Cases: get, list, filter, contains, create, create-file. Clients: 100 (default) or 10000.
  * AB_LOG=info (or another level; AB_LOG_FORMAT=pretty) runs both at that level with stdout to a
- * file, as in a container; silent otherwise. AB_CONNECTIONS: autocannon's connections (50).
+ * file, as in a container; silent otherwise. AB_LOG_A sets A's level alone: `AB_LOG_A=silent
+ * AB_LOG=info` with one build twice measures what logging costs. AB_CONNECTIONS: autocannon's
+ * connections (50).
  *
  * A build to compare against: copy `dist/` before a change (with package.json, contract/,
  * fixtures/, scenarios/ and node_modules reachable from its parent, as the CLI expects).
@@ -29,14 +31,16 @@ const seed = clientsArg === '10000' ? '10000' : '75';
 const tmp = mkdtempSync(join(os.tmpdir(), 'oauth-mock-ab-'));
 
 const LOG_LEVEL = process.env.AB_LOG ?? 'silent';
+const LOG_LEVEL_A = process.env.AB_LOG_A ?? LOG_LEVEL;
 
-function start(main: string, tag: string): Promise<{ url: string; proc: ChildProcess }> {
-  const args = [main, '--port', '0', '--host', '127.0.0.1', '--log-level', LOG_LEVEL, '--seed-count', seed, '--faker-seed', '1'];
+function start(main: string, tag: 'a' | 'b'): Promise<{ url: string; proc: ChildProcess }> {
+  const level = tag === 'a' ? LOG_LEVEL_A : LOG_LEVEL;
+  const args = [main, '--port', '0', '--host', '127.0.0.1', '--log-level', level, '--seed-count', seed, '--faker-seed', '1'];
   if (process.env.AB_LOG_FORMAT) args.push('--log-format', process.env.AB_LOG_FORMAT);
   if (kind === 'create-file') args.push('--data', join(tmp, `${tag}.json`));
   // Logging: stdout is a file, as in a container, read back for the start line.
   const stdoutFile = join(tmp, `${tag}.out`);
-  const logging = LOG_LEVEL !== 'silent';
+  const logging = level !== 'silent';
   const proc = spawn(process.execPath, args, { stdio: ['ignore', logging ? openSync(stdoutFile, 'w') : 'pipe', 'inherit'] });
   return new Promise((done, fail) => {
     let out = '';

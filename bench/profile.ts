@@ -7,10 +7,11 @@
  *
  * Cases: get, list, filter, contains (each at 100 clients, or at 10,000 with a `-10k`
  * suffix), create, create-file, startup (profiles a start and the first answer only).
+ * PROFILE_LOG=info (or another level) profiles the mock logging at that level, stdout to a file.
  */
 import autocannon, { type Request as LoadRequest } from 'autocannon';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,18 +41,27 @@ interface Profile {
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const dir = mkdtempSync(join(os.tmpdir(), 'oauth-mock-prof-'));
-  const args = ['--cpu-prof', '--cpu-prof-dir', dir, join(ROOT, 'dist/cli/main.js'), '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'];
+  const level = process.env.PROFILE_LOG ?? 'silent';
+  const args = ['--cpu-prof', '--cpu-prof-dir', dir, join(ROOT, 'dist/cli/main.js'), '--port', '0', '--host', '127.0.0.1', '--log-level', level];
   if (kind !== 'startup') args.push('--seed-count', large ? '10000' : '75', '--faker-seed', '1');
   if (kind === 'create-file') args.push('--data', join(dir, 'db.json'));
-  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Logging: stdout is a file, as in a container, read back for the start line.
+  const stdoutFile = join(dir, 'stdout');
+  const logging = level !== 'silent';
+  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', logging ? openSync(stdoutFile, 'w') : 'pipe', 'inherit'] });
   const url = await new Promise<string>((done, fail) => {
     let out = '';
     proc.once('exit', (code) => fail(new Error(`mock exited with ${code}`)));
-    proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
+    const found = (text: string) => {
+      const m = /listening on (http:\/\/\S+)/.exec(text);
       if (m) done(m[1]);
-    });
+      return !!m;
+    };
+    if (logging) {
+      const poll = setInterval(() => found(readFileSync(stdoutFile, 'utf8')) && clearInterval(poll), 20);
+      return;
+    }
+    proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => found((out += chunk)));
   });
   proc.removeAllListeners('exit');
   if (kind === 'startup') {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { logFormatOf, useColor } from '../http/logging.js';
+import { logFormatOf, useColor, writeStdout } from '../http/logging.js';
 import { startMock, type RunningMock } from '../index.js';
 import { MockRuntime, UnknownScenarioError } from '../runtime/mock-runtime.js';
 import type { LogFormat } from '../runtime/options.js';
@@ -42,10 +42,10 @@ function announcer(format: LogFormat) {
   const color = format === 'pretty' && useColor();
   const bold = (text: string) => (color ? `\x1b[1m${text}\x1b[0m` : text);
   return (msg: string, fields: Record<string, unknown> = {}, details: [string, string][] = [], level: 'info' | 'warn' = 'info') => {
-    if (format === 'json') return void process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
+    if (format === 'json') return writeStdout(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
     const width = Math.max(0, ...details.map(([name]) => name.length)) + 2;
     const text = level === 'warn' ? `warning: ${msg}` : msg;
-    process.stdout.write(`${bold(text)}\n${details.map(([name, value]) => `  ${name.padEnd(width)}${value}\n`).join('')}`);
+    writeStdout(`${bold(text)}\n${details.map(([name, value]) => `  ${name.padEnd(width)}${value}\n`).join('')}`);
   };
 }
 

@@ -2,99 +2,89 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { LogFormat, LogLevel, LogSink } from '../runtime/options.js';
 import { incomingOf, type AppEnv } from './env.js';
 import { maskQuery } from '../journal/redaction.js';
+import { formatLine, type RequestLine } from './log-line.js';
 
 const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
-/** One request as a log line shows it. Never the Authorization header, a body or a secret. */
-export interface RequestLine {
-  time: string;
-  level: 'info' | 'warn' | 'error';
-  msg: string;
-  method: string;
-  /** The path with its query string. */
-  path: string;
-  status: number;
-  durationMs: number;
-  operationId?: string;
-  fault?: string;
-  session?: string;
-  /** For an answer in the error shape: why, and the traceId its body carries. */
-  detail?: string;
-  traceId?: string;
-  /** An unexpected error (a bug of the mock), on one line. */
-  error?: string;
-}
-
-/** Where log lines go: stdout, one write per turn of the event loop (see logOutput), or a sink of the caller's. */
+/** Where log lines go: stdout, written in batches (see logOutput), or a sink of the caller's. */
 export interface LogOutput {
   write(line: string): void;
   /** Writes out what is buffered, before the process exits. */
   flushSync(): void;
 }
 
+/** How long a line may wait for others to be written with (a person watching sees no delay), and how much may wait. */
+const BATCH_MS = 10;
+const BATCH_CHARS = 64 * 1024;
+
 /**
- * Log lines for standard output: the lines of one turn of the event loop are joined and written
- * with one `process.stdout.write` once the turn's requests are answered, which Node writes
+ * Log lines for standard output, one buffer for every mock of the process: the lines of up to
+ * 10 ms (or 64 KB) are joined and written with one `process.stdout.write`, which Node writes
  * synchronously to a file or a terminal and asynchronously to a pipe (libuv writes at once what
  * the pipe takes and queues the rest), so a reader that stops reading (a test runner that
- * spawned the mock and read only its first line) never stalls the mock, and the CLI's own lines
- * keep their order among them. `bench/ab.ts` at info → file: ×1.10-1.23 GET and ×1.09-1.15 list
- * req/s against sonic-boom's asynchronous mode, which handed every write to libuv's thread pool
- * (and a write per line, before that, cost 15 % of list throughput); sonic-boom's synchronous
- * mode measured the same as this, and stalls on a pipe nobody reads. A closed stdout (EPIPE:
- * `| head`, a log collector gone) ends the logs, not the mock.
+ * spawned the mock and read only its first line) never stalls the mock. `writeStdout` writes the
+ * CLI's own lines after the buffered ones, and the buffer is written out at exit. Measured with
+ * `npm run bench` and `bench/profile.ts`: a write per turn of the event loop was a quarter of
+ * what logging cost under GET load (4 % of the mock's CPU); sonic-boom's asynchronous mode handed
+ * every write to libuv's thread pool, its synchronous mode stalls on a pipe nobody reads, and a
+ * write per line cost 15 % of list throughput. A closed stdout (EPIPE: `| head`, a log collector
+ * gone) ends the logs, not the mock.
  */
 export function logOutput(sink?: LogSink): LogOutput {
   if (sink) return { write: sink, flushSync: () => {} };
   watchStdout();
-  let pending: string[] = [];
-  const flush = () => {
-    const text = `${pending.join('\n')}\n`;
-    pending = [];
-    if (!stdoutClosed) process.stdout.write(text);
-  };
-  return {
-    write: (line) => {
-      if (!stdoutClosed && pending.push(line) === 1) setImmediate(flush);
-    },
-    flushSync: () => {
-      if (pending.length) flush();
-    },
-  };
+  return stdoutLog;
 }
 
+let pending: string[] = [];
+let pendingChars = 0;
+let timer: NodeJS.Timeout | undefined;
 let stdoutClosed = false;
 let watchingStdout = false;
-/** One listener per process, however many mocks log: EPIPE and the like end the logs. */
+
+function flushStdout(): void {
+  if (timer) clearTimeout(timer);
+  timer = undefined;
+  if (!pending.length) return;
+  const text = `${pending.join('\n')}\n`;
+  pending = [];
+  pendingChars = 0;
+  if (!stdoutClosed) process.stdout.write(text);
+}
+
+const stdoutLog: LogOutput = {
+  write: (line) => {
+    if (stdoutClosed) return;
+    pending.push(line);
+    pendingChars += line.length;
+    if (pendingChars >= BATCH_CHARS) flushStdout();
+    // Unreferenced: a waiting log line does not keep a test runner alive; the exit hook writes it.
+    else if (!timer) timer = setTimeout(flushStdout, BATCH_MS).unref();
+  },
+  flushSync: flushStdout,
+};
+
+/** A line of the mock's own (start banner, warnings, shutdown), after the request lines before it. */
+export function writeStdout(text: string): void {
+  watchStdout();
+  flushStdout();
+  if (!stdoutClosed) process.stdout.write(text);
+}
+
+/** Once per process, however many mocks log: EPIPE and the like end the logs; what waits is written at exit. */
 function watchStdout(): void {
   if (watchingStdout) return;
   watchingStdout = true;
   process.stdout.on('error', () => void (stdoutClosed = true));
+  process.on('exit', flushStdout);
 }
 
 /** The format asked for; else `json` to a caller's sink, `pretty` on a terminal, `json` elsewhere (containers, CI, files). */
 export const logFormatOf = (options: { logFormat?: LogFormat; logSink?: LogSink }): LogFormat =>
   options.logFormat ?? (options.logSink || !process.stdout.isTTY ? 'json' : 'pretty');
 
-const COLORS = { reset: '\x1b[0m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', magenta: '\x1b[35m', cyan: '\x1b[36m' };
-
 /** Colours on a terminal unless NO_COLOR is set (https://no-color.org), or when FORCE_COLOR asks. */
 export const useColor = (): boolean => (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') || (!!process.stdout.isTTY && process.env.NO_COLOR === undefined);
-
-/** A line as JSON (`msg` and the fields) or as one readable line for a person. */
-export function formatLine(line: RequestLine, format: LogFormat, color = false): string {
-  if (format === 'json') return JSON.stringify(line);
-  const paint = (code: keyof typeof COLORS, text: string) => (color ? `${COLORS[code]}${text}${COLORS.reset}` : text);
-  const statusColor = line.status === 0 ? 'magenta' : line.status >= 500 ? 'red' : line.status >= 400 ? 'yellow' : line.status >= 300 ? 'cyan' : 'green';
-  let text = `${paint('dim', line.time.slice(11, 23))} ${line.method} ${line.path} ${paint(statusColor, line.status === 0 ? 'dropped' : String(line.status))} ${paint('dim', `${line.durationMs}ms`)}`;
-  if (line.operationId) text += ` ${line.operationId}`;
-  if (line.session) text += ` ${paint('cyan', `[${line.session}]`)}`;
-  if (line.fault) text += ` ${paint('magenta', `fault=${line.fault}`)}`;
-  if (line.detail) text += ` ${paint(statusColor, `— ${line.detail}`)}`;
-  if (line.traceId) text += ` ${paint('dim', `(traceId ${line.traceId})`)}`;
-  if (line.error) text += ` ${paint('red', line.error)}`;
-  return text;
-}
 
 /** The path with its query as the request line gave it: Node's, when over a socket (no URL to build per line). */
 function pathWithQuery(c: Context<AppEnv>): string {
@@ -143,7 +133,7 @@ export function requestLogger(level: LogLevel, format: LogFormat, output: LogOut
     if (RANK[lineLevel] > RANK[level]) return;
     const path = pathWithQuery(c);
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    const line: RequestLine = { time: isoNow(), level: lineLevel, msg: `${c.req.method} ${path} ${status}`, method: c.req.method, path, status, durationMs };
+    const line: RequestLine = { time: isoNow(), level: lineLevel, method: c.req.method, path, status, durationMs };
     const operationId = c.get('operationId');
     if (operationId) line.operationId = operationId;
     const fault = c.get('fault');
@@ -169,11 +159,3 @@ export const loggingMiddleware =
     await next();
     log(c, c.res, started);
   };
-
-/** A line about the mock itself rather than a request (an error below the app), in the same format. */
-export function formatEvent(level: 'info' | 'warn' | 'error', msg: string, format: LogFormat, color = false): string {
-  const time = new Date().toISOString();
-  if (format === 'json') return JSON.stringify({ time, level, msg });
-  const text = `${time.slice(11, 23)} ${level.toUpperCase()} ${msg}`;
-  return color && level === 'error' ? `${COLORS.red}${text}${COLORS.reset}` : text;
-}

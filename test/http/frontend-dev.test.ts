@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { formatLine } from '../../src/http/logging.js';
+import { formatLine } from '../../src/http/log-line.js';
 import { createApp, MockRuntime, startMock } from '../../src/index.js';
 import { API, OWNER } from '../support/api.js';
 
@@ -187,7 +187,7 @@ describe('request logs', () => {
     expect(lines[1]).toMatch(/ 503 [\d.]+ms readAllOAuthClientsQCC fault=prefer — The service is temporarily unavailable; try again later\. \(traceId [0-9a-f]{32}\)$/);
     // A logSink gets no colour codes; a terminal does.
     expect(lines.join('')).not.toContain('\x1b[');
-    expect(formatLine({ time: '2025-01-01T10:00:00.000Z', level: 'warn', msg: '', method: 'GET', path: '/x', status: 404, durationMs: 1 }, 'pretty', true)).toContain('\x1b[33m404');
+    expect(formatLine({ time: '2025-01-01T10:00:00.000Z', level: 'warn', method: 'GET', path: '/x', status: 404, durationMs: 1 }, 'pretty', true)).toContain('\x1b[33m404');
   });
 
   it('the journal keeps the error detail of each 4xx and 5xx too', async () => {

@@ -1,0 +1,91 @@
+import type { LogFormat } from '../runtime/options.js';
+
+/**
+ * One request as a log line shows it. Never the Authorization header, a body or a secret. Its JSON
+ * form adds `msg`: method, path and status, as a log viewer's one-line summary.
+ */
+export interface RequestLine {
+  /** An ISO 8601 timestamp (`Date.prototype.toISOString`). */
+  time: string;
+  level: 'info' | 'warn' | 'error';
+  method: string;
+  /** The path with its query string. */
+  path: string;
+  status: number;
+  durationMs: number;
+  operationId?: string;
+  fault?: string;
+  session?: string;
+  /** For an answer in the error shape: why, and the traceId its body carries. */
+  detail?: string;
+  traceId?: string;
+  /** An unexpected error (a bug of the mock), on one line. */
+  error?: string;
+}
+
+/** Printable ASCII but `"` and `\`: the characters a JSON string holds as they are. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const jsonString = (text: string): string => (PLAIN.test(text) ? `"${text}"` : JSON.stringify(text));
+
+/**
+ * A number as JSON writes it. Durations are rounded to hundredths, and V8's shortest-round-trip
+ * conversion of such a double costs four times the integer formatting that gives the same digits
+ * (below 10^7 two decimals are always the shortest form).
+ */
+function jsonNumber(n: number): string {
+  const hundredths = Math.round(n * 100);
+  if (hundredths / 100 !== n || hundredths < 0 || hundredths >= 1e9) return Number.isFinite(n) ? String(n) : 'null';
+  const whole = Math.floor(hundredths / 100);
+  const fraction = hundredths - whole * 100;
+  if (fraction === 0) return `${whole}`;
+  return fraction % 10 === 0 ? `${whole}.${fraction / 10}` : `${whole}.${fraction < 10 ? '0' : ''}${fraction}`;
+}
+
+/**
+ * The line as a JSON object, `msg` after the level: exactly what `JSON.stringify` writes (a
+ * property test holds them equal), built field by field because `JSON.stringify` of the object
+ * was the cost of logging: 2.4 µs of a line's 2.9, and GET throughput at info 0.84 of silent with
+ * the line built and not even written. The time (an ISO timestamp) and the level need no
+ * escaping; when the method and path need none, neither does `msg`, which repeats them.
+ */
+export function jsonLine(line: RequestLine): string {
+  const { method, path } = line;
+  const msg = `${method} ${path} ${line.status}`;
+  const plain = PLAIN.test(method) && PLAIN.test(path);
+  const request = plain
+    ? `"msg":"${msg}","method":"${method}","path":"${path}"`
+    : `"msg":${JSON.stringify(msg)},"method":${JSON.stringify(method)},"path":${JSON.stringify(path)}`;
+  let text = `{"time":"${line.time}","level":"${line.level}",${request},"status":${jsonNumber(line.status)},"durationMs":${jsonNumber(line.durationMs)}`;
+  if (line.operationId !== undefined) text += `,"operationId":${jsonString(line.operationId)}`;
+  if (line.fault !== undefined) text += `,"fault":${jsonString(line.fault)}`;
+  if (line.session !== undefined) text += `,"session":${jsonString(line.session)}`;
+  if (line.detail !== undefined) text += `,"detail":${jsonString(line.detail)}`;
+  if (line.traceId !== undefined) text += `,"traceId":${jsonString(line.traceId)}`;
+  if (line.error !== undefined) text += `,"error":${jsonString(line.error)}`;
+  return `${text}}`;
+}
+
+const COLORS = { reset: '\x1b[0m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', magenta: '\x1b[35m', cyan: '\x1b[36m' };
+
+/** A line as JSON (`msg` and the fields) or as one readable line for a person. */
+export function formatLine(line: RequestLine, format: LogFormat, color = false): string {
+  if (format === 'json') return jsonLine(line);
+  const paint = (code: keyof typeof COLORS, text: string) => (color ? `${COLORS[code]}${text}${COLORS.reset}` : text);
+  const statusColor = line.status === 0 ? 'magenta' : line.status >= 500 ? 'red' : line.status >= 400 ? 'yellow' : line.status >= 300 ? 'cyan' : 'green';
+  let text = `${paint('dim', line.time.slice(11, 23))} ${line.method} ${line.path} ${paint(statusColor, line.status === 0 ? 'dropped' : String(line.status))} ${paint('dim', `${line.durationMs}ms`)}`;
+  if (line.operationId) text += ` ${line.operationId}`;
+  if (line.session) text += ` ${paint('cyan', `[${line.session}]`)}`;
+  if (line.fault) text += ` ${paint('magenta', `fault=${line.fault}`)}`;
+  if (line.detail) text += ` ${paint(statusColor, `— ${line.detail}`)}`;
+  if (line.traceId) text += ` ${paint('dim', `(traceId ${line.traceId})`)}`;
+  if (line.error) text += ` ${paint('red', line.error)}`;
+  return text;
+}
+
+/** A line about the mock itself rather than a request (an error below the app), in the same format. */
+export function formatEvent(level: 'info' | 'warn' | 'error', msg: string, format: LogFormat, color = false): string {
+  const time = new Date().toISOString();
+  if (format === 'json') return JSON.stringify({ time, level, msg });
+  const text = `${time.slice(11, 23)} ${level.toUpperCase()} ${msg}`;
+  return color && level === 'error' ? `${COLORS.red}${text}${COLORS.reset}` : text;
+}

@@ -1,0 +1,46 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatLine, jsonLine, type RequestLine } from '../../../src/http/log-line.js';
+
+/** Text of every kind: ASCII, quotes and backslashes, control characters, other scripts, lone surrogates. */
+const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('"', '\\', '\u2028', '\ud800', '\u007f', '\u0000', '/api/v1/oauth-clients?filter=clientName co "a\\b"'));
+/** Durations as the logger rounds them, and any other number a line could carry. */
+const number = fc.oneof(fc.nat(10_000_000).map((h) => h / 100), fc.double(), fc.integer(), fc.constantFrom(0, -0, 1e7, 9_999_999.99, 1e21, 1e-7, NaN, Infinity));
+
+const line: fc.Arbitrary<RequestLine> = fc.record(
+  {
+    time: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+    level: fc.constantFrom('info', 'warn', 'error'),
+    method: fc.oneof(fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE'), text),
+    path: text,
+    status: number,
+    durationMs: number,
+    operationId: text,
+    fault: text,
+    session: text,
+    detail: text,
+    traceId: text,
+    error: text,
+  },
+  { requiredKeys: ['time', 'level', 'method', 'path', 'status', 'durationMs'] },
+);
+
+/** The oracle: the line with its `msg` after the level, through JSON.stringify. */
+const stringified = ({ time, level, ...rest }: RequestLine) => JSON.stringify({ time, level, msg: `${rest.method} ${rest.path} ${rest.status}`, ...rest });
+
+describe('jsonLine', () => {
+  it('writes exactly what JSON.stringify writes, for any line', () => {
+    fc.assert(
+      fc.property(line, (l) => jsonLine(l) === stringified(l)),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('writes a request line as one parseable line: msg says method, path and status; the fields in order', () => {
+    const l: RequestLine = { time: '2026-12-02T10:00:00.000Z', level: 'warn', method: 'GET', path: '/x?q="1"', status: 404, durationMs: 0.07, operationId: 'getOAuthClient', detail: 'No OAuth client with id "x".', traceId: 'abc' };
+    const text = formatLine(l, 'json');
+    expect(text).not.toContain('\n');
+    expect(JSON.parse(text)).toEqual({ ...l, msg: 'GET /x?q="1" 404' });
+    expect(Object.keys(JSON.parse(text))).toEqual(['time', 'level', 'msg', 'method', 'path', 'status', 'durationMs', 'operationId', 'detail', 'traceId']);
+  });
+});

@@ -124,10 +124,12 @@ export function rows(results: Results): Row[] {
       add(next(), `${r.label}: ${m.label} ÷ hand-written Hono`, ratio(rps(`${r.route}-${m.kind}`), rps(`${r.route}-baseline`)), undefined, '', `mock-${m.kind}`);
     }
     add(next(), `${r.label}: (for scale) hand-written Hono ÷ floor`, ratio(rps(`${r.route}-baseline`), rps(`${r.route}-floor`)));
+    // Issue 13: logging at info costs at most 10 % of the throughput.
+    add(next(), `${r.label}: what logging costs, mock info → file ÷ mock silent`, ratio(rps(`${r.route}-info`), rps(`${r.route}-silent`)), { atLeast: 0.9 }, '', 'mock-info');
   }
   const prismBytes = cases.find((c) => c.id === 'prism-list')?.bytesPerRequest;
   const mockListBytes = cases.find((c) => c.id === 'list-silent')?.bytesPerRequest;
-  add('2h', "list limit=20: mock silent ÷ Prism's list (retired target)", ratio(rps('list-silent'), rps('prism-list')));
+  add('2i', "list limit=20: mock silent ÷ Prism's list (retired target)", ratio(rps('list-silent'), rps('prism-list')));
   if (prismBytes && mockListBytes) out[out.length - 1].note = `Prism answers one ${prismBytes}-byte example, the mock ${mockListBytes} bytes of twenty clients`;
 
   add('3a', 'appType eq "web", -createdAt: 10,000 ÷ 100 clients (silent)', ratio(rps('filter-10k'), rps('filter-100')), { atLeast: 0.5 });

@@ -23,11 +23,11 @@ const BATCH_CHARS = 64 * 1024;
  * synchronously to a file or a terminal and asynchronously to a pipe (libuv writes at once what
  * the pipe takes and queues the rest), so a reader that stops reading (a test runner that
  * spawned the mock and read only its first line) never stalls the mock. `writeStdout` writes the
- * CLI's own lines after the buffered ones, and the buffer is written out at exit. Measured with
- * `npm run bench` and `bench/profile.ts`: a write per turn of the event loop was a quarter of
- * what logging cost under GET load (4 % of the mock's CPU); sonic-boom's asynchronous mode handed
- * every write to libuv's thread pool, its synchronous mode stalls on a pipe nobody reads, and a
- * write per line cost 15 % of list throughput. A closed stdout (EPIPE: `| head`, a log collector
+ * CLI's own lines after the buffered ones, and the buffer is written out at exit. Under GET load
+ * (`bench/profile.ts` with PROFILE_LOG=info) a write per turn of the event loop took 3-4 % of the
+ * samples, one per 10 ms 2.3 % (joining the lines is most of it); sonic-boom's asynchronous mode
+ * handed every write to libuv's thread pool, its synchronous mode stalls on a pipe nobody reads,
+ * and a write per line cost 15 % of list throughput. A closed stdout (EPIPE: `| head`, a log collector
  * gone) ends the logs, not the mock.
  */
 export function logOutput(sink?: LogSink): LogOutput {

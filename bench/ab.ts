@@ -14,9 +14,10 @@
  */
 import autocannon, { type Request as LoadRequest } from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { cpuMs, listeningUrl, median } from './measure.js';
 
 const API = '/api/core/oauth-clients';
 const AUTH = { authorization: 'Bearer bench-token' };
@@ -42,38 +43,8 @@ function start(main: string, tag: 'a' | 'b'): Promise<{ url: string; proc: Child
   const stdoutFile = join(tmp, `${tag}.out`);
   const logging = level !== 'silent';
   const proc = spawn(process.execPath, args, { stdio: ['ignore', logging ? openSync(stdoutFile, 'w') : 'pipe', 'inherit'] });
-  return new Promise((done, fail) => {
-    let out = '';
-    const found = (text: string) => {
-      const m = /listening on (http:\/\/\S+)/.exec(text);
-      if (!m) return false;
-      proc.removeAllListeners('exit');
-      done({ url: m[1], proc });
-      return true;
-    };
-    proc.once('exit', (code) => fail(new Error(`${main} exited with ${code}`)));
-    if (logging) {
-      const poll = setInterval(() => found(readFileSync(stdoutFile, 'utf8')) && clearInterval(poll), 20);
-      return;
-    }
-    proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      found(out);
-    });
-  });
+  return listeningUrl(proc, logging ? stdoutFile : undefined).then((url) => ({ url, proc }));
 }
-
-/** User + system CPU time of a process in ms (Linux /proc; clock ticks of 10 ms). */
-function cpuMs(proc: ChildProcess): number {
-  const fields = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 async function requestsFor(url: string): Promise<LoadRequest[]> {
   const get = (path: string): LoadRequest => ({ method: 'GET', path, headers: AUTH });
@@ -103,10 +74,10 @@ async function main(): Promise<void> {
     const reqA = await requestsFor(a.url);
     const reqB = await requestsFor(b.url);
     const run = async (server: { url: string; proc: ChildProcess }, requests: LoadRequest[], seconds: number) => {
-      const cpu = cpuMs(server.proc);
+      const cpu = cpuMs(server.proc.pid!);
       const r = await autocannon({ url: server.url, connections: Number(process.env.AB_CONNECTIONS ?? 50), duration: seconds, requests });
       if (r.non2xx || r.errors) throw new Error(`${server.url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-      return { rps: Math.round(r.requests.average), cpuUs: ((cpuMs(server.proc) - cpu) * 1000) / r.requests.total };
+      return { rps: Math.round(r.requests.average), cpuUs: ((cpuMs(server.proc.pid!) - cpu) * 1000) / r.requests.total };
     };
     await run(a, reqA, 1);
     await run(b, reqB, 1);

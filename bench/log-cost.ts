@@ -12,14 +12,16 @@
  */
 import autocannon, { type Request as LoadRequest } from 'autocannon';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cpuMs, median } from './measure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const API = '/api/core/oauth-clients';
 const AUTH = { authorization: 'Bearer bench-token' };
+type Mode = 'silent' | 'info';
 
 if (process.argv[2] === '--serve') {
   const { startMock } = (await import(pathToFileURL(join(ROOT, 'dist/index.js')).href)) as typeof import('../src/index.js');
@@ -40,36 +42,27 @@ if (process.argv[2] === '--serve') {
         if (m) done({ silent: m[1], info: m[2] });
       });
     });
-    const cpuMs = () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * 10;
-    };
     const get = (path: string): LoadRequest => ({ method: 'GET', path, headers: AUTH });
     const list = (await (await fetch(`http://127.0.0.1:${ports.silent}${API}?limit=20`, { headers: AUTH })).json()) as { data: { clientId: string }[] };
     const requests = kind === 'list' ? [get(`${API}?limit=20`)] : list.data.map((c) => get(`${API}/${c.clientId}`));
-    const run = async (mode: 'silent' | 'info', seconds: number) => {
-      const cpu = cpuMs();
+    const run = async (mode: Mode, seconds: number) => {
+      const cpu = cpuMs(child.pid!);
       const r = await autocannon({ url: `http://127.0.0.1:${ports[mode]}`, connections: 20, duration: seconds, requests });
       if (r.non2xx || r.errors) throw new Error(`${mode}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-      return { rps: r.requests.average, cpuUs: ((cpuMs() - cpu) * 1000) / r.requests.total };
+      return { rps: r.requests.average, cpuUs: ((cpuMs(child.pid!) - cpu) * 1000) / r.requests.total };
     };
     await run('silent', 1);
     await run('info', 1);
     const rps: number[] = [];
     const cpu: number[] = [];
     for (let i = 0; i < Number(roundsArg); i++) {
-      const got: Partial<Record<'silent' | 'info', { rps: number; cpuUs: number }>> = {};
+      const got = {} as Record<Mode, Awaited<ReturnType<typeof run>>>;
       for (const mode of i % 2 ? (['info', 'silent'] as const) : (['silent', 'info'] as const)) got[mode] = await run(mode, Number(secondsArg));
-      const { silent, info } = got as Record<'silent' | 'info', { rps: number; cpuUs: number }>;
+      const { silent, info } = got;
       rps.push(info.rps / silent.rps);
       cpu.push(info.cpuUs / silent.cpuUs);
       console.log(`round ${i + 1}: silent ${Math.round(silent.rps)} req/s ${silent.cpuUs.toFixed(1)} µs CPU/req, info ${Math.round(info.rps)} req/s ${info.cpuUs.toFixed(1)} µs CPU/req`);
     }
-    const median = (values: number[]) => {
-      const sorted = [...values].sort((x, y) => x - y);
-      const mid = sorted.length >> 1;
-      return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    };
     console.log(`${kind}: info ÷ silent, median of ${rps.length} rounds: req/s ${median(rps).toFixed(3)}, CPU per request ${median(cpu).toFixed(3)}`);
   } finally {
     child.kill();

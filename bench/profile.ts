@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } f
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listeningUrl } from './measure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'bench/results/profiles');
@@ -49,21 +50,7 @@ async function main(): Promise<void> {
   const stdoutFile = join(dir, 'stdout');
   const logging = level !== 'silent';
   const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', logging ? openSync(stdoutFile, 'w') : 'pipe', 'inherit'] });
-  const url = await new Promise<string>((done, fail) => {
-    let out = '';
-    proc.once('exit', (code) => fail(new Error(`mock exited with ${code}`)));
-    const found = (text: string) => {
-      const m = /listening on (http:\/\/\S+)/.exec(text);
-      if (m) done(m[1]);
-      return !!m;
-    };
-    if (logging) {
-      const poll = setInterval(() => found(readFileSync(stdoutFile, 'utf8')) && clearInterval(poll), 20);
-      return;
-    }
-    proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => found((out += chunk)));
-  });
-  proc.removeAllListeners('exit');
+  const url = await listeningUrl(proc, logging ? stdoutFile : undefined);
   if (kind === 'startup') {
     await fetch(`${url}/__mock/health`);
   } else {

@@ -124,7 +124,7 @@ export function rows(results: Results): Row[] {
       add(next(), `${r.label}: ${m.label} ÷ hand-written Hono`, ratio(rps(`${r.route}-${m.kind}`), rps(`${r.route}-baseline`)), undefined, '', `mock-${m.kind}`);
     }
     add(next(), `${r.label}: (for scale) hand-written Hono ÷ floor`, ratio(rps(`${r.route}-baseline`), rps(`${r.route}-floor`)));
-    // Issue 13: logging at info costs at most 10 % of the throughput.
+    // Logging at info may cost at most 10 % of the throughput.
     add(next(), `${r.label}: what logging costs, mock info → file ÷ mock silent`, ratio(rps(`${r.route}-info`), rps(`${r.route}-silent`)), { atLeast: 0.9 }, '', 'mock-info');
   }
   const prismBytes = cases.find((c) => c.id === 'prism-list')?.bytesPerRequest;

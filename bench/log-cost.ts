@@ -1,14 +1,17 @@
 /**
- * What logging at info costs, measured in one process: `node --import tsx bench/log-cost.ts
- * [get|list] [rounds] [seconds]` (after `npm run build`). A child process starts two mocks of the
- * compiled package side by side, one silent and one at info (JSON lines to stdout, a file), and
- * autocannon (20 connections) alternates between them round by round; it prints each round and
- * the medians of info ÷ silent, of req/s and of the child's CPU time per request.
+ * What logging at info costs: `node --import tsx bench/log-cost.ts [get|list] [rounds] [seconds]
+ * [processes]` (after `npm run build`; default 10 processes of 5 rounds of 1 s). Each child
+ * process starts two mocks of the compiled package side by side, one silent and one at info
+ * (JSON lines to stdout, a file), and autocannon (20 connections) alternates between them round
+ * by round; it prints each process's median and, over all rounds, the median and quartiles of
+ * info ÷ silent, of req/s and of the child's CPU time per request.
  *
- * Why one process: two processes of the same build differ by up to 15 % from each other on a
- * shared machine (JIT decisions, placement), more than logging costs, so `npm run bench`'s
- * separate silent and info servers cannot resolve a cost of a few per cent; here both mocks run
- * the same compiled code, and only the log lines differ.
+ * Why two mocks in one process: two processes of the same build differ by up to 15 % from each
+ * other on a shared machine (JIT decisions, placement), more than logging costs. Why several
+ * processes: the ratio still varies from one process to the next (0.83-1.01 for GET), so one
+ * process's rounds cannot resolve a few per cent. LOG_COST_LEVEL=silent makes the second mock
+ * silent too: the harness's own error (A/A), which should read 1. LOG_COST_STDOUT names the
+ * file the logs go to (e.g. /dev/null); LOG_COST_ROUNDS=1 prints every round.
  */
 import autocannon, { type Request as LoadRequest } from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -16,7 +19,7 @@ import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cpuMs, median } from './measure.js';
+import { cpuMs, median, quantile } from './measure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const API = '/api/core/oauth-clients';
@@ -27,12 +30,27 @@ if (process.argv[2] === '--serve') {
   const { startMock } = (await import(pathToFileURL(join(ROOT, 'dist/index.js')).href)) as typeof import('../src/index.js');
   const base = { seedCount: 75, fakerSeed: 1, host: '127.0.0.1' };
   const silent = await startMock({ ...base, logLevel: 'silent' });
-  const info = await startMock({ ...base, logLevel: 'info', logFormat: 'json' });
+  const info = await startMock({ ...base, logLevel: process.env.LOG_COST_LEVEL === 'silent' ? 'silent' : 'info', logFormat: 'json' });
   process.stderr.write(`ports ${silent.port} ${info.port}\n`);
 } else {
-  const [kind = 'get', roundsArg = '16', secondsArg = '2'] = process.argv.slice(2);
+  const [kind = 'get', roundsArg = '5', secondsArg = '1', processesArg = '10'] = process.argv.slice(2);
+  const rps: number[] = [];
+  const cpu: number[] = [];
+  for (let n = 1; n <= Number(processesArg); n++) {
+    const got = await measureProcess(kind, Number(roundsArg), Number(secondsArg));
+    rps.push(...got.rps);
+    cpu.push(...got.cpu);
+    console.log(`process ${n}: median of ${got.rps.length} rounds: req/s ${median(got.rps).toFixed(3)}, CPU per request ${median(got.cpu).toFixed(3)}`);
+  }
+  const spread = (values: number[]) => `${median(values).toFixed(3)} (quartiles ${quantile(values, 0.25).toFixed(3)}-${quantile(values, 0.75).toFixed(3)})`;
+  console.log(`${kind}: info ÷ silent over ${rps.length} rounds in ${processesArg} processes: req/s ${spread(rps)}, CPU per request ${spread(cpu)}`);
+}
+
+/** One child process holding both mocks, `rounds` pairs of runs alternating which goes first; a ratio per pair. */
+async function measureProcess(kind: string, rounds: number, seconds: number): Promise<{ rps: number[]; cpu: number[] }> {
   const tmp = mkdtempSync(join(os.tmpdir(), 'oauth-mock-log-cost-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], { cwd: ROOT, stdio: ['ignore', openSync(join(tmp, 'stdout'), 'w'), 'pipe'] });
+  const stdout = process.env.LOG_COST_STDOUT ?? join(tmp, 'stdout');
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], { cwd: ROOT, stdio: ['ignore', openSync(stdout, 'w'), 'pipe'] });
   try {
     const ports = await new Promise<{ silent: string; info: string }>((done, fail) => {
       let err = '';
@@ -45,25 +63,24 @@ if (process.argv[2] === '--serve') {
     const get = (path: string): LoadRequest => ({ method: 'GET', path, headers: AUTH });
     const list = (await (await fetch(`http://127.0.0.1:${ports.silent}${API}?limit=20`, { headers: AUTH })).json()) as { data: { clientId: string }[] };
     const requests = kind === 'list' ? [get(`${API}?limit=20`)] : list.data.map((c) => get(`${API}/${c.clientId}`));
-    const run = async (mode: Mode, seconds: number) => {
-      const cpu = cpuMs(child.pid!);
-      const r = await autocannon({ url: `http://127.0.0.1:${ports[mode]}`, connections: 20, duration: seconds, requests });
+    const run = async (mode: Mode, duration: number) => {
+      const before = cpuMs(child.pid!);
+      const r = await autocannon({ url: `http://127.0.0.1:${ports[mode]}`, connections: 20, duration, requests });
       if (r.non2xx || r.errors) throw new Error(`${mode}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-      return { rps: r.requests.average, cpuUs: ((cpuMs(child.pid!) - cpu) * 1000) / r.requests.total };
+      return { rps: r.requests.average, cpuUs: ((cpuMs(child.pid!) - before) * 1000) / r.requests.total };
     };
     await run('silent', 1);
     await run('info', 1);
     const rps: number[] = [];
     const cpu: number[] = [];
-    for (let i = 0; i < Number(roundsArg); i++) {
+    for (let i = 0; i < rounds; i++) {
       const got = {} as Record<Mode, Awaited<ReturnType<typeof run>>>;
-      for (const mode of i % 2 ? (['info', 'silent'] as const) : (['silent', 'info'] as const)) got[mode] = await run(mode, Number(secondsArg));
-      const { silent, info } = got;
-      rps.push(info.rps / silent.rps);
-      cpu.push(info.cpuUs / silent.cpuUs);
-      console.log(`round ${i + 1}: silent ${Math.round(silent.rps)} req/s ${silent.cpuUs.toFixed(1)} µs CPU/req, info ${Math.round(info.rps)} req/s ${info.cpuUs.toFixed(1)} µs CPU/req`);
+      for (const mode of i % 2 ? (['info', 'silent'] as const) : (['silent', 'info'] as const)) got[mode] = await run(mode, seconds);
+      rps.push(got.info.rps / got.silent.rps);
+      cpu.push(got.info.cpuUs / got.silent.cpuUs);
+      if (process.env.LOG_COST_ROUNDS) console.log(`  round ${i + 1}: silent ${Math.round(got.silent.rps)} req/s ${got.silent.cpuUs.toFixed(1)} µs CPU/req, info ${Math.round(got.info.rps)} req/s ${got.info.cpuUs.toFixed(1)} µs CPU/req`);
     }
-    console.log(`${kind}: info ÷ silent, median of ${rps.length} rounds: req/s ${median(rps).toFixed(3)}, CPU per request ${median(cpu).toFixed(3)}`);
+    return { rps, cpu };
   } finally {
     child.kill();
     rmSync(tmp, { recursive: true, force: true });

@@ -9,35 +9,38 @@ const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, 
 /** Where log lines go: stdout, written in batches (see logOutput), or a sink of the caller's. */
 export interface LogOutput {
   write(line: string): void;
+  /** A request's line, turned into text by `format` when it is written: with its batch on stdout, at once to a sink. */
+  writeRequest(line: RequestLine, format: (line: RequestLine) => string): void;
   /** Writes out what is buffered, before the process exits. */
   flushSync(): void;
 }
 
-/** How long a line may wait for others to be written with (a person watching sees no delay), and how much may wait. */
+/** How long a line may wait for others to be written with (a person watching sees no delay), and how many may wait. */
 const BATCH_MS = 10;
-const BATCH_CHARS = 64 * 1024;
+const BATCH_LINES = 256;
 
 /**
- * Log lines for standard output, one buffer for every mock of the process: the lines of up to
- * 10 ms (or 64 KB) are joined and written with one `process.stdout.write`, which Node writes
- * synchronously to a file or a terminal and asynchronously to a pipe (libuv writes at once what
- * the pipe takes and queues the rest), so a reader that stops reading (a test runner that
- * spawned the mock and read only its first line) never stalls the mock. `writeStdout` writes the
- * CLI's own lines after the buffered ones, and the buffer is written out at exit. Under GET load
- * (`bench/profile.ts` with PROFILE_LOG=info) a write per turn of the event loop took 3-4 % of the
- * samples, one per 10 ms 2.3 % (joining the lines is most of it); sonic-boom's asynchronous mode
- * handed every write to libuv's thread pool, its synchronous mode stalls on a pipe nobody reads,
- * and a write per line cost 15 % of list throughput. A closed stdout (EPIPE: `| head`, a log collector
- * gone) ends the logs, not the mock.
+ * Log lines for standard output, one queue for every mock of the process. A request's line is
+ * queued as its fields; the lines of up to 10 ms (or 256 lines) are formatted together, joined
+ * and written with one `process.stdout.write`, which Node writes synchronously to a file or a
+ * terminal and asynchronously to a pipe (libuv writes at once what the pipe takes and queues the
+ * rest), so a reader that stops reading (a test runner that spawned the mock and read only its
+ * first line) never stalls the mock. Formatting with the batch instead of in each request took
+ * the logger and its writes from 7.1 % to 6 % of the samples under GET load (`bench/profile.ts`,
+ * PROFILE_LOG=info); sonic-boom handed each write to libuv's thread pool or, synchronous, stalled
+ * on a pipe nobody reads (docs/performance.md, items 21-23). `writeStdout` writes the CLI's own
+ * lines after the queued ones, and the queue is written out at exit. A closed stdout (EPIPE:
+ * `| head`, a log collector gone) ends the logs, not the mock.
  */
 export function logOutput(sink?: LogSink): LogOutput {
-  if (sink) return { write: sink, flushSync: () => {} };
+  if (sink) return { write: sink, writeRequest: (line, format) => sink(format(line)), flushSync: () => {} };
   watchStdout();
   return stdoutLog;
 }
 
-let pending: string[] = [];
-let pendingChars = 0;
+/** Text as it is, or a request's fields with their formatter (`formats[i]`). */
+let queued: (string | RequestLine)[] = [];
+let formats: (((line: RequestLine) => string) | undefined)[] = [];
 let timer: NodeJS.Timeout | undefined;
 let stdoutClosed = false;
 let watchingStdout = false;
@@ -45,24 +48,29 @@ let watchingStdout = false;
 function flushStdout(): void {
   if (timer) clearTimeout(timer);
   timer = undefined;
-  if (!pending.length) return;
-  const text = `${pending.join('\n')}\n`;
-  pending = [];
-  pendingChars = 0;
-  if (!stdoutClosed) process.stdout.write(text);
+  if (!queued.length) return;
+  const lines = queued;
+  const formatters = formats;
+  queued = [];
+  formats = [];
+  const texts = new Array<string>(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    texts[i] = typeof line === 'string' ? line : formatters[i]!(line);
+  }
+  if (!stdoutClosed) process.stdout.write(`${texts.join('\n')}\n`);
 }
 
-const stdoutLog: LogOutput = {
-  write: (line) => {
-    if (stdoutClosed) return;
-    pending.push(line);
-    pendingChars += line.length;
-    if (pendingChars >= BATCH_CHARS) flushStdout();
-    // Unreferenced: a waiting log line does not keep a test runner alive; the exit hook writes it.
-    else if (!timer) timer = setTimeout(flushStdout, BATCH_MS).unref();
-  },
-  flushSync: flushStdout,
-};
+function enqueue(line: string | RequestLine, format?: (line: RequestLine) => string): void {
+  if (stdoutClosed) return;
+  queued.push(line);
+  formats.push(format);
+  if (queued.length >= BATCH_LINES) flushStdout();
+  // Unreferenced: a waiting log line does not keep a test runner alive; the exit hook writes it.
+  else if (!timer) timer = setTimeout(flushStdout, BATCH_MS).unref();
+}
+
+const stdoutLog: LogOutput = { write: enqueue, writeRequest: enqueue, flushSync: flushStdout };
 
 /** A line of the mock's own (start banner, warnings, shutdown), after the request lines before it. */
 export function writeStdout(text: string): void {
@@ -98,9 +106,21 @@ function pathWithQuery(c: Context<AppEnv>): string {
 
 let lastMs = 0;
 let lastIso = '';
-/** Now as ISO 8601, formatted once per millisecond however many lines share it. */
-function isoNow(): string {
-  const ms = Date.now();
+let clockOffset = Date.now() - performance.now();
+let offsetAt = performance.now();
+/**
+ * The wall-clock time of a `performance.now()` reading as ISO 8601, formatted once per
+ * millisecond however many lines share it. The line's duration already read the clock, and a
+ * second read (`Date.now`) was 6 % of the logger's time in a tight loop; the offset between the clocks
+ * is read again each second, so the lines of at most a second after the clock is set (or a
+ * laptop wakes: the monotonic clock stops during sleep) carry the old offset.
+ */
+function isoAt(now: number): string {
+  if (now - offsetAt >= 1000) {
+    clockOffset = Date.now() - now;
+    offsetAt = now;
+  }
+  const ms = Math.floor(now + clockOffset);
   if (ms !== lastMs) {
     lastMs = ms;
     lastIso = new Date(ms).toISOString();
@@ -125,6 +145,7 @@ export type RequestLogger = (c: Context<AppEnv>, response: Response, started: nu
  */
 export function requestLogger(level: LogLevel, format: LogFormat, output: LogOutput, color = false): RequestLogger | undefined {
   if (level === 'silent') return undefined;
+  const toText = (line: RequestLine) => formatLine(line, format, color);
   return (c, response, started) => {
     if (PROBES.has(c.req.path) && RANK[level] < RANK.debug) return;
     // A dropped connection sent nothing: its marker response is not a status.
@@ -132,8 +153,8 @@ export function requestLogger(level: LogLevel, format: LogFormat, output: LogOut
     const lineLevel = status >= 500 || status === 0 ? 'error' : status >= 400 ? 'warn' : 'info';
     if (RANK[lineLevel] > RANK[level]) return;
     const path = pathWithQuery(c);
-    const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    const line: RequestLine = { time: isoNow(), level: lineLevel, method: c.req.method, path, status, durationMs };
+    const now = performance.now();
+    const line: RequestLine = { time: isoAt(now), level: lineLevel, method: c.req.method, path, status, durationMs: Math.round((now - started) * 100) / 100 };
     const operationId = c.get('operationId');
     if (operationId) line.operationId = operationId;
     const fault = c.get('fault');
@@ -147,7 +168,7 @@ export function requestLogger(level: LogLevel, format: LogFormat, output: LogOut
     }
     const unexpected = c.get('unexpected');
     if (unexpected) line.error = unexpected;
-    output.write(formatLine(line, format, color));
+    output.writeRequest(line, toText);
   };
 }
 

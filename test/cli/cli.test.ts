@@ -53,7 +53,9 @@ describe('CLI', () => {
       const { child, firstLine, output } = start(['--port', '0', '--host', '127.0.0.1', '--log-format', format]);
       const banner = await firstLine;
       const url = /listening on (http:\/\/[^\s"]+)/.exec(banner)![1];
+      const before = Date.now();
       await fetch(`${url}/api/v1/oauth-clients/nope`, { headers: { authorization: 'Bearer secret-token-123' } });
+      const after = Date.now();
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
@@ -63,6 +65,9 @@ describe('CLI', () => {
       if (format === 'json') {
         expect(JSON.parse(banner)).toMatchObject({ level: 'info', urls: { api: `${url}/api/v1/oauth-clients`, dashboard: `${url}/__mock/ui` } });
         const request = lines.map((l) => JSON.parse(l)).find((l) => l.status === 404);
+        // The wall-clock time of the answer (the logger derives it from the clock it times the request with).
+        expect(Date.parse(request.time)).toBeGreaterThanOrEqual(before - 2);
+        expect(Date.parse(request.time)).toBeLessThanOrEqual(after + 2);
         expect(request).toMatchObject({ msg: 'GET /api/v1/oauth-clients/nope 404', level: 'warn', operationId: 'readOAuthClient', detail: 'OAuth client "nope" was not found.', traceId: expect.any(String) });
         expect(JSON.parse(lines.at(-1)!)).toMatchObject({ msg: 'stopped (SIGTERM); bye' });
       } else {

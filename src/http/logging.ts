@@ -18,14 +18,16 @@ export interface LogOutput {
 /** How long a line may wait for others to be written with (a person watching sees no delay), and how many may wait. */
 const BATCH_MS = 10;
 const BATCH_LINES = 256;
+/** And how much text: a line's path, detail and error are what can be long. */
+const BATCH_CHARS = 64 * 1024;
 
 /**
  * Log lines for standard output, one queue for every mock of the process. A request's line is
- * queued as its fields; the lines of up to 10 ms (or 256 lines) are formatted together, joined
- * and written with one `process.stdout.write`, which Node writes synchronously to a file or a
- * terminal and asynchronously to a pipe (libuv writes at once what the pipe takes and queues the
- * rest), so a reader that stops reading (a test runner that spawned the mock and read only its
- * first line) never stalls the mock. Formatting with the batch instead of in each request took
+ * queued as its fields; the lines of up to 10 ms (or 256 lines, or 64 K characters) are formatted
+ * together, joined and written with one `process.stdout.write`, which Node writes synchronously
+ * to a file or a terminal and asynchronously to a pipe (libuv writes at once what the pipe takes
+ * and queues the rest), so a reader that stops reading (a test runner that spawned the mock and
+ * read only its first line) never stalls the mock. Formatting with the batch instead of in each request took
  * the logger and its writes from 7.1 % to 6 % of the samples under GET load (`bench/profile.ts`,
  * PROFILE_LOG=info); sonic-boom handed each write to libuv's thread pool or, synchronous, stalled
  * on a pipe nobody reads (docs/performance.md, items 21-23). `writeStdout` writes the CLI's own
@@ -41,6 +43,7 @@ export function logOutput(sink?: LogSink): LogOutput {
 /** Text as it is, or a request's fields with their formatter (`formats[i]`). */
 let queued: (string | RequestLine)[] = [];
 let formats: (((line: RequestLine) => string) | undefined)[] = [];
+let queuedChars = 0;
 let timer: NodeJS.Timeout | undefined;
 let stdoutClosed = false;
 let watchingStdout = false;
@@ -53,6 +56,7 @@ function flushStdout(): void {
   const formatters = formats;
   queued = [];
   formats = [];
+  queuedChars = 0;
   const texts = new Array<string>(lines.length);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
@@ -65,7 +69,8 @@ function enqueue(line: string | RequestLine, format?: (line: RequestLine) => str
   if (stdoutClosed) return;
   queued.push(line);
   formats.push(format);
-  if (queued.length >= BATCH_LINES) flushStdout();
+  queuedChars += typeof line === 'string' ? line.length : line.path.length + (line.detail?.length ?? 0) + (line.error?.length ?? 0);
+  if (queued.length >= BATCH_LINES || queuedChars >= BATCH_CHARS) flushStdout();
   // Unreferenced: a waiting log line does not keep a test runner alive; the exit hook writes it.
   else if (!timer) timer = setTimeout(flushStdout, BATCH_MS).unref();
 }

@@ -27,12 +27,12 @@ const BATCH_CHARS = 64 * 1024;
  * together, joined and written with one `process.stdout.write`, which Node writes synchronously
  * to a file or a terminal and asynchronously to a pipe (libuv writes at once what the pipe takes
  * and queues the rest), so a reader that stops reading (a test runner that spawned the mock and
- * read only its first line) never stalls the mock. Formatting with the batch instead of in each request took
- * the logger and its writes from 7.1 % to 6 % of the samples under GET load (`bench/profile.ts`,
- * PROFILE_LOG=info); sonic-boom handed each write to libuv's thread pool or, synchronous, stalled
- * on a pipe nobody reads (docs/performance.md, items 21-23). `writeStdout` writes the CLI's own
- * lines after the queued ones, and the queue is written out at exit. A closed stdout (EPIPE:
- * `| head`, a log collector gone) ends the logs, not the mock.
+ * read only its first line) never stalls the mock. Formatting with the batch instead of in each
+ * request took the logger and its writes from 7.1 % to 6 % of the samples under GET load
+ * (`bench/profile.ts`, PROFILE_LOG=info); sonic-boom handed each write to libuv's thread pool
+ * or, synchronous, stalled on a pipe nobody reads (docs/performance.md, items 21-23).
+ * `writeStdout` writes the CLI's own lines after the queued ones, and the queue is written out at
+ * exit. A closed stdout (EPIPE: `| head`, a log collector gone) ends the logs, not the mock.
  */
 export function logOutput(sink?: LogSink): LogOutput {
   if (sink) return { write: sink, writeRequest: (line, format) => sink(format(line)), flushSync: () => {} };
@@ -116,9 +116,9 @@ let offsetAt = performance.now();
 /**
  * The wall-clock time of a `performance.now()` reading as ISO 8601, formatted once per
  * millisecond however many lines share it. The line's duration already read the clock, and a
- * second read (`Date.now`) was 6 % of the logger's time in a tight loop; the offset between the clocks
- * is read again each second, so the lines of at most a second after the clock is set (or a
- * laptop wakes: the monotonic clock stops during sleep) carry the old offset.
+ * second read (`Date.now`) was 6 % of the logger's time in a tight loop; the offset between the
+ * clocks is read again each second, so the lines of at most a second after the clock is set (or
+ * a laptop wakes: the monotonic clock stops during sleep) carry the old offset.
  */
 function isoAt(now: number): string {
   if (now - offsetAt >= 1000) {

@@ -32,12 +32,6 @@ export function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-export const median = (values: number[]): number => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 /** The value below which a share `q` of the values lie (linear between the two nearest). */
 export const quantile = (values: number[], q: number): number => {
   const sorted = [...values].sort((x, y) => x - y);
@@ -45,3 +39,6 @@ export const quantile = (values: number[], q: number): number => {
   const low = Math.floor(at);
   return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (at - low);
 };
+
+/** The middle value, or the mean of the two middle ones. */
+export const median = (values: number[]): number => quantile(values, 0.5);

@@ -52,16 +52,10 @@ function flushStdout(): void {
   if (timer) clearTimeout(timer);
   timer = undefined;
   if (!queued.length) return;
-  const lines = queued;
-  const formatters = formats;
+  const texts = queued.map((line, i) => (typeof line === 'string' ? line : formats[i]!(line)));
   queued = [];
   formats = [];
   queuedChars = 0;
-  const texts = new Array<string>(lines.length);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    texts[i] = typeof line === 'string' ? line : formatters[i]!(line);
-  }
   if (!stdoutClosed) process.stdout.write(`${texts.join('\n')}\n`);
 }
 

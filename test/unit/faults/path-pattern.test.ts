@@ -419,9 +419,10 @@ function globPieces(depth: number, inBraces: boolean): fc.Arbitrary<GlobAndRegex
       .map(([negation, leadingDash, items, trailingDash, example]) => {
         // A "-" only first or last, where it is a literal in both syntaxes.
         const dash = (text: string) => `${leadingDash ? '-' : ''}${text}${trailingDash ? '-' : ''}`;
-        // A glob class never matches "/": the reference's leaves it out (no lookahead, which the linear engine lacks).
-        const regex = negation ? `[^${dash(`\\/${items.join('')}`)}]` : `[${dash(items.map((item) => (item === '.-0' ? '.0' : item)).join(''))}]`;
-        return { glob: `[${negation}${dash(items.join(''))}]`, regex, example };
+        const body = items.join('');
+        // A glob class never matches "/": the reference's class leaves it out (the linear engine has no lookahead).
+        const regex = negation ? `[^${dash(`\\/${body}`)}]` : `[${dash(body.replaceAll('.-0', '.0'))}]`;
+        return { glob: `[${negation}${dash(body)}]`, regex, example };
       }),
   ];
   if (depth > 0) {

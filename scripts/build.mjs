@@ -9,6 +9,7 @@
  *      dist/index.js            src/index.ts: the package's `import`
  *      dist/cli/main.js         src/cli/main.ts: the `bin` and `npm start`
  *      dist/verify/pact-worker.js  the child process pact-runner.ts forks, beside where it expects it
+ *      dist/http/stdout-worker.js  the thread that writes the request log to stdout (src/http/logging.ts)
  *      dist/chunks/*.js         code the entries share, and what they load lazily (`await import(...)`
  *                               of our own modules stays a separate file, loaded on first use)
  *   Every package stays external: ESM imports jose, lowdb and faker directly, and `verify` loads
@@ -109,7 +110,7 @@ await Promise.all([
   build({
     ...common,
     format: 'esm',
-    entryPoints: ['index.ts', 'cli/main.ts', 'verify/pact-worker.ts'].map((entry) => join(src, entry)),
+    entryPoints: ['index.ts', 'cli/main.ts', 'verify/pact-worker.ts', 'http/stdout-worker.ts'].map((entry) => join(src, entry)),
     outbase: src,
     outdir: dist,
     splitting: true,

@@ -2,15 +2,17 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { LogFormat, LogLevel, LogSink } from '../runtime/options.js';
 import { incomingOf, type AppEnv } from './env.js';
 import { maskQuery } from '../journal/redaction.js';
-import { formatLine, type RequestLine } from './log-line.js';
+import type { RequestLine } from './log-line.js';
+import { BATCH_BYTES, formatStyled, lineStyle, LogBatchEncoder, type LineStyle } from './log-batch.js';
+import { inlineWriter, threadWriter, type BatchWriter } from './stdout-thread.js';
 
 const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
 /** Where log lines go: stdout, written in batches (see logOutput), or a sink of the caller's. */
 export interface LogOutput {
   write(line: string): void;
-  /** A request's line, turned into text by `format` when it is written: with its batch on stdout, at once to a sink. */
-  writeRequest(line: RequestLine, format: (line: RequestLine) => string): void;
+  /** A request's line, turned into text in `style` when it is written: with its batch on stdout, at once to a sink. */
+  writeRequest(line: RequestLine, style: LineStyle): void;
   /** Writes out what is buffered, before the process exits. */
   flushSync(): void;
 }
@@ -18,63 +20,105 @@ export interface LogOutput {
 /** How long a line may wait for others to be written with (a person watching sees no delay), and how many may wait. */
 const BATCH_MS = 10;
 const BATCH_LINES = 256;
-/** And how much text: a line's path, detail and error are what can be long. */
-const BATCH_CHARS = 64 * 1024;
+/** How long the exit waits for the stdout thread to write what it holds. */
+const EXIT_WAIT_MS = 2000;
 
 /**
  * Log lines for standard output, one queue for every mock of the process. A request's line is
- * queued as its fields; the lines of up to 10 ms (or 256 lines, or 64 K characters) are formatted
- * together, joined and written with one `process.stdout.write`, which Node writes synchronously
- * to a file or a terminal and asynchronously to a pipe (libuv writes at once what the pipe takes
- * and queues the rest), so a reader that stops reading (a test runner that spawned the mock and
- * read only its first line) never stalls the mock. Formatting with the batch instead of in each
- * request took the logger and its writes from 7.1 % to 6 % of the samples under GET load
- * (`bench/profile.ts`, PROFILE_LOG=info); sonic-boom handed each write to libuv's thread pool
- * or, synchronous, stalled on a pipe nobody reads (docs/performance.md, items 21-23).
- * `writeStdout` writes the CLI's own lines after the queued ones, and the queue is written out at
- * exit. A closed stdout (EPIPE: `| head`, a log collector gone) ends the logs, not the mock.
+ * encoded (`log-batch.ts`) into a batch; the lines of up to 10 ms (or 256 lines, or half a
+ * buffer) are handed together to a thread that formats and writes them (`stdout-thread.ts`), or,
+ * where there is none, formatted and written here. While the thread is behind (a reader that
+ * does not read), batches fill their buffers; once every buffer is full, lines are dropped and
+ * the mock goes on. `writeStdout` writes the CLI's own lines after the queued ones; what waits is
+ * written at exit. A closed stdout (EPIPE: `| head`, a log collector gone) ends the logs, not the mock.
  */
 export function logOutput(sink?: LogSink): LogOutput {
-  if (sink) return { write: sink, writeRequest: (line, format) => sink(format(line)), flushSync: () => {} };
+  if (sink) return { write: sink, writeRequest: (line, style) => sink(formatStyled(line, style)), flushSync: () => {} };
   watchStdout();
   return stdoutLog;
 }
 
-/** Text as it is, or a request's fields with their formatter (`formats[i]`). */
-let queued: (string | RequestLine)[] = [];
-let formats: (((line: RequestLine) => string) | undefined)[] = [];
-let queuedChars = 0;
+const encoder = new LogBatchEncoder();
+let writer: BatchWriter | undefined;
+/** Whether the encoder has a batch begun (a buffer acquired). */
+let open = false;
 let timer: NodeJS.Timeout | undefined;
 let stdoutClosed = false;
 let watchingStdout = false;
 
+/** The writer, chosen at the first line: the thread when it starts, else this thread (also if the thread fails). */
+const writerOf = (): BatchWriter =>
+  (writer ??=
+    threadWriter(() => {
+      writer = inlineWriter();
+      encoder.forgetNames();
+      open = false;
+    }) ?? inlineWriter());
+
+function begin(): boolean {
+  if (!stdoutClosed && writerOf().closed()) stdoutClosed = true;
+  if (stdoutClosed) return false;
+  // None while every buffer waits for a reader that does not read: the line is dropped.
+  const buffer = writer!.acquire();
+  if (!buffer) return false;
+  encoder.begin(buffer);
+  return (open = true);
+}
+
+/**
+ * Hands the batch over, unless the writer is still writing earlier ones: then the batch stays
+ * open and fills up, so that a reader that stops reading is owed every buffer full, and it is
+ * tried again after BATCH_MS.
+ */
 function flushStdout(): void {
+  if (!open) return;
+  if (!writer!.idle()) {
+    timer ??= setTimeout(onTimer, BATCH_MS).unref();
+    return;
+  }
+  submit();
+}
+
+const onTimer = (): void => {
+  timer = undefined;
+  flushStdout();
+};
+
+function submit(): void {
   if (timer) clearTimeout(timer);
   timer = undefined;
-  if (!queued.length) return;
-  const texts = queued.map((line, i) => (typeof line === 'string' ? line : formats[i]!(line)));
-  queued = [];
-  formats = [];
-  queuedChars = 0;
-  if (!stdoutClosed) process.stdout.write(`${texts.join('\n')}\n`);
+  open = false;
+  writer!.submit(encoder.end());
 }
 
-function enqueue(line: string | RequestLine, format?: (line: RequestLine) => string): void {
-  if (stdoutClosed) return;
-  queued.push(line);
-  formats.push(format);
-  queuedChars += typeof line === 'string' ? line.length : line.path.length + (line.detail?.length ?? 0) + (line.error?.length ?? 0);
-  if (queued.length >= BATCH_LINES || queuedChars >= BATCH_CHARS) flushStdout();
+const encode = (text: string | undefined, line?: RequestLine, style?: LineStyle): boolean => (text === undefined ? encoder.addLine(line!, style!) : encoder.addText(text));
+
+/** One line (a text, or a request's line in its style), into the batch begun or, when that is full, a new one; when none can be begun, dropped. */
+function add(text: string | undefined, line?: RequestLine, style?: LineStyle): void {
+  if (!open && !begin()) return;
+  if (!encode(text, line, style)) {
+    submit();
+    if (!begin() || !encode(text, line, style)) return;
+  }
+  if (encoder.lines >= BATCH_LINES || encoder.bytes >= BATCH_BYTES / 2) flushStdout();
   // Unreferenced: a waiting log line does not keep a test runner alive; the exit hook writes it.
-  else if (!timer) timer = setTimeout(flushStdout, BATCH_MS).unref();
+  else timer ??= setTimeout(onTimer, BATCH_MS).unref();
 }
 
-const stdoutLog: LogOutput = { write: enqueue, writeRequest: enqueue, flushSync: flushStdout };
+const stdoutLog: LogOutput = {
+  write: (text) => add(text),
+  writeRequest: (line, style) => add(undefined, line, style),
+  flushSync: flushStdout,
+};
 
 /** A line of the mock's own (start banner, warnings, shutdown), after the request lines before it. */
 export function writeStdout(text: string): void {
   watchStdout();
-  flushStdout();
+  // Once the log has a writer, every line goes through it, in order.
+  if (writer) {
+    for (const line of text.replace(/\n$/, '').split('\n')) add(line);
+    return flushStdout();
+  }
   if (!stdoutClosed) process.stdout.write(text);
 }
 
@@ -83,7 +127,10 @@ function watchStdout(): void {
   if (watchingStdout) return;
   watchingStdout = true;
   process.stdout.on('error', () => void (stdoutClosed = true));
-  process.on('exit', flushStdout);
+  process.on('exit', () => {
+    if (open) submit();
+    writer?.drain(EXIT_WAIT_MS);
+  });
 }
 
 /** The format asked for; else `json` to a caller's sink, `pretty` on a terminal, `json` elsewhere (containers, CI, files). */
@@ -144,7 +191,7 @@ export type RequestLogger = (c: Context<AppEnv>, response: Response, started: nu
  */
 export function requestLogger(level: LogLevel, format: LogFormat, output: LogOutput, color = false): RequestLogger | undefined {
   if (level === 'silent') return undefined;
-  const toText = (line: RequestLine) => formatLine(line, format, color);
+  const style = lineStyle(format, color);
   return (c, response, started) => {
     if (PROBES.has(c.req.path) && RANK[level] < RANK.debug) return;
     // A dropped connection sent nothing: its marker response is not a status.
@@ -167,7 +214,7 @@ export function requestLogger(level: LogLevel, format: LogFormat, output: LogOut
     }
     const unexpected = c.get('unexpected');
     if (unexpected) line.error = unexpected;
-    output.writeRequest(line, toText);
+    output.writeRequest(line, style);
   };
 }
 

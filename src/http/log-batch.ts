@@ -1,0 +1,215 @@
+import type { LogFormat } from '../runtime/options.js';
+import { formatLine, type RequestLine } from './log-line.js';
+
+/** How a request line is written: JSON, a line for a person, or that line in colour. */
+export type LineStyle = 0 | 1 | 2;
+export const lineStyle = (format: LogFormat, color: boolean): LineStyle => (format === 'json' ? 0 : color ? 2 : 1);
+export const formatStyled = (line: RequestLine, style: LineStyle): string => formatLine(line, style === 0 ? 'json' : 'pretty', style === 2);
+
+/**
+ * Log lines on their way to stdout, encoded as bytes into a buffer that the thread writing them
+ * shares (`stdout-thread.ts`), and decoded and formatted there. Encoding a line costs the mock's
+ * thread a fraction of formatting it, and it allocates nothing: the structured clone of line
+ * objects for a `postMessage` was 2 % of the samples under GET load, a fresh ArrayBuffer per
+ * batch to transfer 36 µs (docs/performance.md, item 24).
+ *
+ * A batch is a sequence of records, each starting with a byte: a line's style, TEXT (a line as
+ * it is) or NAME (a string numbered for the lines after it, here and in later batches). A string
+ * slot is a u16: ABSENT, SAME_TIME (the previous line's time), INLINE (a u32 length and the
+ * UTF-16 code units, exact for any string, lone surrogates too) or the number of a named string.
+ */
+const TEXT = 0xff;
+const NAME = 0xfe;
+const ABSENT = 0;
+const INLINE = 0xffff;
+const SAME_TIME = 0xfffe;
+const LEVELS = ['info', 'warn', 'error'] as const;
+/** How many repeated values (methods, operation ids, faults, sessions: a client chooses some) are numbered. */
+const MAX_NAMED = 1024;
+/** Longer strings are cut (a log line needs no more), so that any line fits an empty batch of BATCH_BYTES. */
+export const MAX_FIELD_CHARS = 4096;
+export const BATCH_BYTES = 256 * 1024;
+/** A line's upper bound: fixed parts, nine string slots, each string perhaps named first. */
+const lineBound = (chars: number) => 18 + 9 * 16 + 4 * chars;
+
+const EMPTY = Buffer.alloc(0);
+const clip = (text: string) => (text.length > MAX_FIELD_CHARS ? `${text.slice(0, MAX_FIELD_CHARS - 1)}…` : text);
+
+export class LogBatchEncoder {
+  private buffer: Buffer<ArrayBufferLike> = EMPTY;
+  private view: DataView<ArrayBufferLike> = new DataView(EMPTY.buffer);
+  private offset = 0;
+  private count = 0;
+  private named = new Map<string, number>();
+  private lastTime: string | undefined;
+
+  /** Starts a batch in `buffer` (BATCH_BYTES long). */
+  begin(buffer: Buffer): void {
+    this.buffer = buffer;
+    this.view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    this.offset = 0;
+    this.count = 0;
+    this.lastTime = undefined;
+  }
+
+  get lines(): number {
+    return this.count;
+  }
+
+  get bytes(): number {
+    return this.offset;
+  }
+
+  /** False when the text does not fit in what is left of the batch: end it, and add it to the next. */
+  addText(text: string): boolean {
+    text = clip(text);
+    if (!this.fits(lineBound(text.length))) return false;
+    this.buffer[this.offset++] = TEXT;
+    this.inline(text);
+    this.count++;
+    return true;
+  }
+
+  /** False when the line does not fit in what is left of the batch: end it, and add it to the next. */
+  addLine(line: RequestLine, style: LineStyle): boolean {
+    const method = clip(line.method);
+    const path = clip(line.path);
+    const operationId = line.operationId === undefined ? undefined : clip(line.operationId);
+    const fault = line.fault === undefined ? undefined : clip(line.fault);
+    const session = line.session === undefined ? undefined : clip(line.session);
+    const detail = line.detail === undefined ? undefined : clip(line.detail);
+    const traceId = line.traceId === undefined ? undefined : clip(line.traceId);
+    const error = line.error === undefined ? undefined : clip(line.error);
+    const chars = line.time.length + method.length + path.length + (operationId?.length ?? 0) + (fault?.length ?? 0) + (session?.length ?? 0) + (detail?.length ?? 0) + (traceId?.length ?? 0) + (error?.length ?? 0);
+    if (!this.fits(lineBound(chars))) return false;
+    // Names first: the reader learns a string before the line that uses it.
+    const methodId = this.nameOf(method);
+    const operationIdId = operationId === undefined ? ABSENT : this.nameOf(operationId);
+    const faultId = fault === undefined ? ABSENT : this.nameOf(fault);
+    const sessionId = session === undefined ? ABSENT : this.nameOf(session);
+    this.buffer[this.offset++] = style;
+    if (line.time === this.lastTime) this.code(SAME_TIME);
+    else this.inline((this.lastTime = line.time));
+    this.buffer[this.offset++] = LEVELS.indexOf(line.level);
+    this.view.setFloat64(this.offset, line.status, true);
+    this.view.setFloat64(this.offset + 8, line.durationMs, true);
+    this.offset += 16;
+    this.reference(methodId, method);
+    this.inline(path);
+    this.reference(operationIdId, operationId);
+    this.reference(faultId, fault);
+    this.reference(sessionId, session);
+    this.optional(detail);
+    this.optional(traceId);
+    this.optional(error);
+    this.count++;
+    return true;
+  }
+
+  /** The batch's length in bytes; the buffer is the reader's until it hands it back. */
+  end(): number {
+    const length = this.offset;
+    this.begin(EMPTY);
+    return length;
+  }
+
+  /** For a new reader, which knows no names yet. */
+  forgetNames(): void {
+    this.named.clear();
+  }
+
+  private fits(bytes: number): boolean {
+    return this.offset + bytes <= this.buffer.length;
+  }
+
+  private code(code: number): void {
+    this.view.setUint16(this.offset, code, true);
+    this.offset += 2;
+  }
+
+  private inline(text: string): void {
+    this.code(INLINE);
+    this.view.setUint32(this.offset, text.length, true);
+    this.offset += 4;
+    this.offset += this.buffer.write(text, this.offset, 'utf16le');
+  }
+
+  private optional(text: string | undefined): void {
+    if (text === undefined) this.code(ABSENT);
+    else this.inline(text);
+  }
+
+  /** The string's number, after a NAME record when it is new; INLINE when the names are all taken. */
+  private nameOf(text: string): number {
+    let id = this.named.get(text);
+    if (id !== undefined) return id;
+    if (this.named.size >= MAX_NAMED) return INLINE;
+    id = this.named.size + 1;
+    this.named.set(text, id);
+    this.buffer[this.offset++] = NAME;
+    this.code(id);
+    this.inline(text);
+    return id;
+  }
+
+  private reference(id: number, text: string | undefined): void {
+    if (id === INLINE) this.inline(text!);
+    else this.code(id);
+  }
+}
+
+/** Reads batches in the order they were written, each into its lines' texts. */
+export class LogBatchDecoder {
+  private named: string[] = [''];
+
+  decode(buffer: Buffer, length: number): string[] {
+    const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    const texts: string[] = [];
+    let offset = 0;
+    let time = '';
+    const string = (): string | undefined => {
+      const code = view.getUint16(offset, true);
+      offset += 2;
+      if (code === ABSENT) return undefined;
+      if (code === SAME_TIME) return time;
+      if (code !== INLINE) return this.named[code];
+      const chars = view.getUint32(offset, true);
+      const text = buffer.toString('utf16le', offset + 4, offset + 4 + chars * 2);
+      offset += 4 + chars * 2;
+      return text;
+    };
+    while (offset < length) {
+      const kind = buffer[offset++];
+      if (kind === NAME) {
+        const id = view.getUint16(offset, true);
+        offset += 2;
+        this.named[id] = string()!;
+        continue;
+      }
+      if (kind === TEXT) {
+        texts.push(string()!);
+        continue;
+      }
+      time = string()!;
+      const level = LEVELS[buffer[offset++]];
+      const status = view.getFloat64(offset, true);
+      const durationMs = view.getFloat64(offset + 8, true);
+      offset += 16;
+      const line: RequestLine = { time, level, method: string()!, path: string()!, status, durationMs };
+      const operationId = string();
+      const fault = string();
+      const session = string();
+      const detail = string();
+      const traceId = string();
+      const error = string();
+      if (operationId !== undefined) line.operationId = operationId;
+      if (fault !== undefined) line.fault = fault;
+      if (session !== undefined) line.session = session;
+      if (detail !== undefined) line.detail = detail;
+      if (traceId !== undefined) line.traceId = traceId;
+      if (error !== undefined) line.error = error;
+      texts.push(formatStyled(line, kind as LineStyle));
+    }
+    return texts;
+  }
+}

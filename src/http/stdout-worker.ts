@@ -1,0 +1,38 @@
+/**
+ * The thread that decodes, formats and writes the log batches of `stdout-thread.ts`. It writes
+ * to file descriptor 1 itself, synchronously: a pipe nobody reads blocks this thread, not the mock's.
+ */
+import { writeSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { BATCH_BYTES, LogBatchDecoder } from './log-batch.js';
+import { CLOSED, SLOTS, slotState, WRITTEN } from './stdout-thread.js';
+
+const state = new Int32Array(workerData.state as SharedArrayBuffer);
+const buffers = Array.from({ length: SLOTS }, (_, slot) => Buffer.from(workerData.memory as SharedArrayBuffer, slot * BATCH_BYTES, BATCH_BYTES));
+const pause = new Int32Array(new SharedArrayBuffer(4));
+const decoder = new LogBatchDecoder();
+let next = 0;
+
+function writeAll(bytes: Buffer): void {
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += writeSync(1, bytes, offset);
+    } catch (error) {
+      // A pipe that the mock's own stdout stream made non-blocking, and full: wait for its reader.
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') Atomics.wait(pause, 0, 0, 5);
+      else return void Atomics.store(state, CLOSED, 1);
+    }
+  }
+}
+
+// Each message says a slot was filled; the slots are written in the order they were filled.
+parentPort!.on('message', () => {
+  for (let length = Atomics.load(state, slotState(next)); length; length = Atomics.load(state, slotState(next))) {
+    const texts = decoder.decode(buffers[next], length);
+    if (!Atomics.load(state, CLOSED)) writeAll(Buffer.from(`${texts.join('\n')}\n`));
+    Atomics.store(state, slotState(next), 0);
+    Atomics.add(state, WRITTEN, 1);
+    Atomics.notify(state, WRITTEN);
+    next = (next + 1) % SLOTS;
+  }
+});

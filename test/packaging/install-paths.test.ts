@@ -133,7 +133,7 @@ function filesUnder(dir: string, prefix = ''): string[] {
 /** What a package folder holds, as installed: dist/ for both builds, no source maps, no sources. */
 function expectShippedContent(dir: string): void {
   const files = filesUnder(dir);
-  for (const file of ['LICENSE', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/faker-en.js', 'dist/cjs/package.json', 'contract/oauth-clients.openapi.json', 'fixtures/clients.json', 'scenarios/default.json', 'examples/vitest/in-process.test.ts', 'examples/jest/in-process.test.cjs']) {
+  for (const file of ['LICENSE', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/http/stdout-worker.js', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/faker-en.js', 'dist/cjs/package.json', 'contract/oauth-clients.openapi.json', 'fixtures/clients.json', 'scenarios/default.json', 'examples/vitest/in-process.test.ts', 'examples/jest/in-process.test.cjs']) {
     expect(files, file).toContain(file);
   }
   expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);

@@ -35,6 +35,8 @@ const lineBound = (chars: number) => 18 + 9 * 16 + 4 * chars;
 
 const EMPTY = Buffer.alloc(0);
 const clip = (text: string) => (text.length > MAX_FIELD_CHARS ? `${text.slice(0, MAX_FIELD_CHARS - 1)}…` : text);
+const clipOptional = (text: string | undefined) => (text === undefined ? undefined : clip(text));
+const length = (text: string | undefined) => text?.length ?? 0;
 
 export class LogBatchEncoder {
   private buffer: Buffer<ArrayBufferLike> = EMPTY;
@@ -75,13 +77,13 @@ export class LogBatchEncoder {
   addLine(line: RequestLine, style: LineStyle): boolean {
     const method = clip(line.method);
     const path = clip(line.path);
-    const operationId = line.operationId === undefined ? undefined : clip(line.operationId);
-    const fault = line.fault === undefined ? undefined : clip(line.fault);
-    const session = line.session === undefined ? undefined : clip(line.session);
-    const detail = line.detail === undefined ? undefined : clip(line.detail);
-    const traceId = line.traceId === undefined ? undefined : clip(line.traceId);
-    const error = line.error === undefined ? undefined : clip(line.error);
-    const chars = line.time.length + method.length + path.length + (operationId?.length ?? 0) + (fault?.length ?? 0) + (session?.length ?? 0) + (detail?.length ?? 0) + (traceId?.length ?? 0) + (error?.length ?? 0);
+    const operationId = clipOptional(line.operationId);
+    const fault = clipOptional(line.fault);
+    const session = clipOptional(line.session);
+    const detail = clipOptional(line.detail);
+    const traceId = clipOptional(line.traceId);
+    const error = clipOptional(line.error);
+    const chars = line.time.length + method.length + path.length + length(operationId) + length(fault) + length(session) + length(detail) + length(traceId) + length(error);
     if (!this.fits(lineBound(chars))) return false;
     // Names first: the reader learns a string before the line that uses it.
     const methodId = this.nameOf(method);

@@ -91,25 +91,21 @@ function submit(): void {
   writer!.submit(encoder.end());
 }
 
-const encode = (text: string | undefined, line?: RequestLine, style?: LineStyle): boolean => (text === undefined ? encoder.addLine(line!, style!) : encoder.addText(text));
+const encode = (entry: string | RequestLine, style?: LineStyle): boolean => (typeof entry === 'string' ? encoder.addText(entry) : encoder.addLine(entry, style!));
 
 /** One line (a text, or a request's line in its style), into the batch begun or, when that is full, a new one; when none can be begun, dropped. */
-function add(text: string | undefined, line?: RequestLine, style?: LineStyle): void {
+function add(entry: string | RequestLine, style?: LineStyle): void {
   if (!open && !begin()) return;
-  if (!encode(text, line, style)) {
+  if (!encode(entry, style)) {
     submit();
-    if (!begin() || !encode(text, line, style)) return;
+    if (!begin() || !encode(entry, style)) return;
   }
   if (encoder.lines >= BATCH_LINES || encoder.bytes >= BATCH_BYTES / 2) flushStdout();
   // Unreferenced: a waiting log line does not keep a test runner alive; the exit hook writes it.
   else timer ??= setTimeout(onTimer, BATCH_MS).unref();
 }
 
-const stdoutLog: LogOutput = {
-  write: (text) => add(text),
-  writeRequest: (line, style) => add(undefined, line, style),
-  flushSync: flushStdout,
-};
+const stdoutLog: LogOutput = { write: add, writeRequest: add, flushSync: flushStdout };
 
 /** A line of the mock's own (start banner, warnings, shutdown), after the request lines before it. */
 export function writeStdout(text: string): void {

@@ -28,8 +28,8 @@ export const slotState = (slot: number) => 2 + slot;
 /**
  * A thread of its own (`stdout-worker.ts`) decodes, formats and writes the batches: formatting
  * and writing were two thirds of what info logging cost GET throughput (docs/performance.md,
- * item 24). The mock fills the slots in turn and posts the slot's number; the thread writes the
- * slots in the same turn, frees each (length 0) once written and counts it. A pipe nobody reads
+ * item 24). The mock fills the slots in turn and posts each slot's number; the thread writes the
+ * slot a message names, frees it (length 0) and counts it. A pipe nobody reads
  * blocks that thread, never the mock's. `onFailure` is called if the thread fails. Undefined
  * where there is no compiled worker (the sources, run by tsx or vitest) or in a worker thread of
  * the application, whose fd 1 is not its stdout.

@@ -11,7 +11,6 @@ const state = new Int32Array(workerData.state as SharedArrayBuffer);
 const buffers = Array.from({ length: SLOTS }, (_, slot) => Buffer.from(workerData.memory as SharedArrayBuffer, slot * BATCH_BYTES, BATCH_BYTES));
 const pause = new Int32Array(new SharedArrayBuffer(4));
 const decoder = new LogBatchDecoder();
-let next = 0;
 
 function writeAll(bytes: Buffer): void {
   for (let offset = 0; offset < bytes.length; ) {
@@ -25,14 +24,11 @@ function writeAll(bytes: Buffer): void {
   }
 }
 
-// Each message says a slot was filled; the slots are written in the order they were filled.
-parentPort!.on('message', () => {
-  for (let length = Atomics.load(state, slotState(next)); length; length = Atomics.load(state, slotState(next))) {
-    const texts = decoder.decode(buffers[next], length);
-    if (!Atomics.load(state, CLOSED)) writeAll(Buffer.from(`${texts.join('\n')}\n`));
-    Atomics.store(state, slotState(next), 0);
-    Atomics.add(state, WRITTEN, 1);
-    Atomics.notify(state, WRITTEN);
-    next = (next + 1) % SLOTS;
-  }
+// Each message names a slot the mock filled; messages come in the order the slots were filled.
+parentPort!.on('message', (slot: number) => {
+  const texts = decoder.decode(buffers[slot], Atomics.load(state, slotState(slot)));
+  if (!Atomics.load(state, CLOSED)) writeAll(Buffer.from(`${texts.join('\n')}\n`));
+  Atomics.store(state, slotState(slot), 0);
+  Atomics.add(state, WRITTEN, 1);
+  Atomics.notify(state, WRITTEN);
 });

@@ -9,9 +9,11 @@
  * Why two mocks in one process: two processes of the same build differ by up to 15 % from each
  * other on a shared machine (JIT decisions, placement), more than logging costs. Why several
  * processes: the ratio still varies from one process to the next (0.83-1.01 for GET), so one
- * process's rounds cannot resolve a few per cent. LOG_COST_LEVEL=silent makes the second mock
- * silent too: the harness's own error (A/A), which should read 1. LOG_COST_STDOUT names the
- * file the logs go to (e.g. /dev/null); LOG_COST_ROUNDS=1 prints every round.
+ * process's rounds cannot resolve a few per cent. Which mock starts first alternates from one
+ * process to the next, so that an advantage of either place cancels out. LOG_COST_LEVEL=silent
+ * makes the logging mock silent too: the harness's own error (A/A), which should read 1.
+ * LOG_COST_STDOUT names the file the logs go to (e.g. /dev/null); LOG_COST_ROUNDS=1 prints
+ * every round.
  */
 import autocannon, { type Request as LoadRequest } from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -29,15 +31,19 @@ type Mode = 'silent' | 'info';
 if (process.argv[2] === '--serve') {
   const { startMock } = (await import(pathToFileURL(join(ROOT, 'dist/index.js')).href)) as typeof import('../src/index.js');
   const base = { seedCount: 75, fakerSeed: 1, host: '127.0.0.1' };
-  const silent = await startMock({ ...base, logLevel: 'silent' });
-  const info = await startMock({ ...base, logLevel: process.env.LOG_COST_LEVEL === 'silent' ? 'silent' : 'info', logFormat: 'json' });
+  const startSilent = () => startMock({ ...base, logLevel: 'silent' });
+  const startInfo = () => startMock({ ...base, logLevel: process.env.LOG_COST_LEVEL === 'silent' ? 'silent' : 'info', logFormat: 'json' });
+  const infoFirst = process.argv[3] === 'info-first';
+  const first = await (infoFirst ? startInfo() : startSilent());
+  const second = await (infoFirst ? startSilent() : startInfo());
+  const [silent, info] = infoFirst ? [second, first] : [first, second];
   process.stderr.write(`ports ${silent.port} ${info.port}\n`);
 } else {
   const [kind = 'get', roundsArg = '5', secondsArg = '1', processesArg = '10'] = process.argv.slice(2);
   const rps: number[] = [];
   const cpu: number[] = [];
   for (let n = 1; n <= Number(processesArg); n++) {
-    const got = await measureProcess(kind, Number(roundsArg), Number(secondsArg));
+    const got = await measureProcess(kind, Number(roundsArg), Number(secondsArg), n % 2 === 0);
     rps.push(...got.rps);
     cpu.push(...got.cpu);
     console.log(`process ${n}: median of ${got.rps.length} rounds: req/s ${median(got.rps).toFixed(3)}, CPU per request ${median(got.cpu).toFixed(3)}`);
@@ -47,10 +53,10 @@ if (process.argv[2] === '--serve') {
 }
 
 /** One child process holding both mocks, `rounds` pairs of runs alternating which goes first; a ratio per pair. */
-async function measureProcess(kind: string, rounds: number, seconds: number): Promise<{ rps: number[]; cpu: number[] }> {
+async function measureProcess(kind: string, rounds: number, seconds: number, infoFirst: boolean): Promise<{ rps: number[]; cpu: number[] }> {
   const tmp = mkdtempSync(join(os.tmpdir(), 'oauth-mock-log-cost-'));
   const stdout = process.env.LOG_COST_STDOUT ?? join(tmp, 'stdout');
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], { cwd: ROOT, stdio: ['ignore', openSync(stdout, 'w'), 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', infoFirst ? 'info-first' : 'silent-first'], { cwd: ROOT, stdio: ['ignore', openSync(stdout, 'w'), 'pipe'] });
   try {
     const ports = await new Promise<{ silent: string; info: string }>((done, fail) => {
       let err = '';

@@ -56,7 +56,8 @@ export function threadWriter(onFailure: () => void): BatchWriter | undefined {
       Atomics.store(state, slotState(next), length);
       worker.postMessage(next);
       next = (next + 1) % SLOTS;
-      submitted++;
+      // As WRITTEN counts, in an Int32 that wraps (after 2^31 batches: months at full load).
+      submitted = (submitted + 1) | 0;
     },
     idle: () => Atomics.load(state, WRITTEN) === submitted,
     closed: () => Atomics.load(state, CLOSED) === 1,

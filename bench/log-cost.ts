@@ -33,10 +33,9 @@ if (process.argv[2] === '--serve') {
   const base = { seedCount: 75, fakerSeed: 1, host: '127.0.0.1' };
   const startSilent = () => startMock({ ...base, logLevel: 'silent' });
   const startInfo = () => startMock({ ...base, logLevel: process.env.LOG_COST_LEVEL === 'silent' ? 'silent' : 'info', logFormat: 'json' });
-  const infoFirst = process.argv[3] === 'info-first';
-  const first = await (infoFirst ? startInfo() : startSilent());
-  const second = await (infoFirst ? startSilent() : startInfo());
-  const [silent, info] = infoFirst ? [second, first] : [first, second];
+  let info = process.argv[3] === 'info-first' ? await startInfo() : undefined;
+  const silent = await startSilent();
+  info ??= await startInfo();
   process.stderr.write(`ports ${silent.port} ${info.port}\n`);
 } else {
   const [kind = 'get', roundsArg = '5', secondsArg = '1', processesArg = '10'] = process.argv.slice(2);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MockWorld } from '../runtime/world.js';
+import type { JournaledLine } from './log-line.js';
 
 /** What a request carries through the Hono app besides the request itself. */
 export type AppEnv = {
@@ -16,6 +17,8 @@ export type AppEnv = {
     dropped?: boolean;
     /** Why an answer in the error shape was given: its detail and traceId. */
     error?: { detail: string; traceId: string };
+    /** An API request's journal record, for its log line. */
+    journaled?: JournaledLine;
     /** An unexpected error the request ran into, on one line (for its log line; the answer says only that it is a bug). */
     unexpected?: string;
   };

@@ -1,5 +1,6 @@
+import { decodeRecord } from '../journal/record-codec.js';
 import type { LogFormat } from '../runtime/options.js';
-import { formatLine, type RequestLine } from './log-line.js';
+import { formatLine, lineOfRecord, type JournaledLine, type RequestLine } from './log-line.js';
 
 /** How a request line is written: JSON, a line for a person, or that line in colour. */
 export type LineStyle = 0 | 1 | 2;
@@ -14,13 +15,19 @@ export const formatStyled = (line: RequestLine, style: LineStyle): string => for
  * samples under GET load, a fresh ArrayBuffer per batch to transfer 36 µs (docs/performance.md,
  * item 24).
  *
+ * An API request's line is its journal record's head, copied as the journal stored it (UTF-8,
+ * `encodeHead`), with the session and the unexpected error the journal does not hold: one copy of
+ * bytes instead of the fields read and encoded a second time.
+ *
  * A batch is a sequence of records, each starting with a byte: a line's style, TEXT (a line as
- * it is) or NAME (a string numbered for the lines after it, here and in later batches). A string
+ * it is), NAME (a string numbered for the lines after it, here and in later batches) or
+ * JOURNALED (a style, the session, the error, a u32 length and the record's head). A string
  * slot is a u16: ABSENT, SAME_TIME (the previous line's time), INLINE (a u32 length and the
  * UTF-16 code units, exact for any string, lone surrogates too) or the number of a named string.
  */
 const TEXT = 0xff;
 const NAME = 0xfe;
+const JOURNALED = 0xfd;
 const ABSENT = 0;
 const INLINE = 0xffff;
 const SAME_TIME = 0xfffe;
@@ -30,6 +37,8 @@ const MAX_NAMED = 1024;
 /** Longer strings are cut (a log line needs no more), so that any line fits an empty batch of BATCH_BYTES. */
 export const MAX_FIELD_CHARS = 4096;
 export const BATCH_BYTES = 256 * 1024;
+/** A journal record's head longer than this (a long path or detail) is logged by its fields, cut to MAX_FIELD_CHARS. */
+export const MAX_HEAD_BYTES = 16 * 1024;
 /** A line's upper bound: fixed parts, nine string slots, each string perhaps named first. */
 const lineBound = (chars: number) => 18 + 9 * 16 + 4 * chars;
 
@@ -105,6 +114,26 @@ export class LogBatchEncoder {
     this.optional(detail);
     this.optional(traceId);
     this.optional(error);
+    this.count++;
+    return true;
+  }
+
+  /**
+   * False when the line does not fit in what is left of the batch: end it, and add it to the
+   * next. `headBytes` is `entry.journal.headBytes(entry.id)`, at most MAX_HEAD_BYTES.
+   */
+  addJournaled(entry: JournaledLine, headBytes: number, style: LineStyle): boolean {
+    const session = clipOptional(entry.session);
+    const error = clipOptional(entry.unexpected);
+    if (!this.fits(lineBound(length(session) + length(error)) + headBytes)) return false;
+    const sessionId = session === undefined ? ABSENT : this.nameOf(session);
+    this.buffer[this.offset++] = JOURNALED;
+    this.buffer[this.offset++] = style;
+    this.reference(sessionId, session);
+    this.optional(error);
+    this.view.setUint32(this.offset, headBytes, true);
+    this.offset += 4;
+    this.offset += entry.journal.copyHead(this.buffer, this.offset);
     this.count++;
     return true;
   }
@@ -191,6 +220,16 @@ export class LogBatchDecoder {
       }
       if (kind === TEXT) {
         texts.push(string()!);
+        continue;
+      }
+      if (kind === JOURNALED) {
+        const style = buffer[offset++] as LineStyle;
+        const session = string();
+        const error = string();
+        const bytes = view.getUint32(offset, true);
+        const record = decodeRecord(buffer.toString('utf8', offset + 4, offset + 4 + bytes), false);
+        offset += 4 + bytes;
+        texts.push(formatStyled(lineOfRecord(record, session, error), style));
         continue;
       }
       time = string()!;

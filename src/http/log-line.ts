@@ -1,3 +1,4 @@
+import type { JournalRecord } from '../journal/journal.js';
 import type { LogFormat } from '../runtime/options.js';
 
 /**
@@ -21,6 +22,52 @@ export interface RequestLine {
   traceId?: string;
   /** An unexpected error (a bug of the mock), on one line. */
   error?: string;
+}
+
+/** What an API request's log line is made of: its journal record and what the journal does not hold. */
+export interface JournaledLine {
+  /** Where the record is, to copy its head's bytes from while it is the newest (see RequestJournal.headBytes). */
+  journal: { headBytes(id: number): number; copyHead(target: Uint8Array, offset: number): number };
+  id: number;
+  record: JournalRecord;
+  session?: string;
+  unexpected?: string;
+}
+
+let lastMs = NaN;
+let lastIso = '';
+/** ISO 8601 of an epoch millisecond, formatted once however many lines share it. */
+function isoOfMs(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
+/**
+ * An API request's line, as its journal records it: the log and the journal agree on the path,
+ * the duration, the operation, the fault and the error. Its time is when the answer was ready.
+ */
+export function lineOfRecord(record: JournalRecord, session?: string, unexpected?: string): RequestLine {
+  const { status } = record;
+  const line: RequestLine = {
+    time: isoOfMs(Math.floor(record.at + record.durationMs)),
+    level: status >= 500 || status === 0 ? 'error' : status >= 400 ? 'warn' : 'info',
+    method: record.method,
+    path: record.search ? `${record.path}?${record.search}` : record.path,
+    status,
+    durationMs: record.durationMs,
+  };
+  if (record.operationId !== undefined) line.operationId = record.operationId;
+  if (record.fault !== undefined) line.fault = record.fault;
+  if (session !== undefined) line.session = session;
+  if (record.error) {
+    line.detail = record.error.detail;
+    line.traceId = record.error.traceId;
+  }
+  if (unexpected !== undefined) line.error = unexpected;
+  return line;
 }
 
 /** Printable ASCII but `"` and `\`: the characters a JSON string holds as they are. */
@@ -86,18 +133,23 @@ export function jsonLine(line: RequestLine): string {
 
 const COLORS = { reset: '\x1b[0m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', magenta: '\x1b[35m', cyan: '\x1b[36m' };
 
-/** A line as JSON (`msg` and the fields) or as one readable line for a person. */
+/** Control characters (a newline a client put in a percent-encoded path, a detail that repeats it), which would break a terminal's line or forge another. */
+const CONTROL = /[\x00-\x1f\x7f]/;
+const CONTROLS = /[\x00-\x1f\x7f]/g;
+const printable = (text: string): string => (CONTROL.test(text) ? text.replace(CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : text);
+
+/** A line as JSON (`msg` and the fields) or as one readable line for a person, control characters shown as `\xNN`. */
 export function formatLine(line: RequestLine, format: LogFormat, color = false): string {
   if (format === 'json') return jsonLine(line);
   const paint = (code: keyof typeof COLORS, text: string) => (color ? `${COLORS[code]}${text}${COLORS.reset}` : text);
   const statusColor = line.status === 0 ? 'magenta' : line.status >= 500 ? 'red' : line.status >= 400 ? 'yellow' : line.status >= 300 ? 'cyan' : 'green';
-  let text = `${paint('dim', line.time.slice(11, 23))} ${line.method} ${line.path} ${paint(statusColor, line.status === 0 ? 'dropped' : String(line.status))} ${paint('dim', `${line.durationMs}ms`)}`;
-  if (line.operationId) text += ` ${line.operationId}`;
-  if (line.session) text += ` ${paint('cyan', `[${line.session}]`)}`;
-  if (line.fault) text += ` ${paint('magenta', `fault=${line.fault}`)}`;
-  if (line.detail) text += ` ${paint(statusColor, `— ${line.detail}`)}`;
-  if (line.traceId) text += ` ${paint('dim', `(traceId ${line.traceId})`)}`;
-  if (line.error) text += ` ${paint('red', line.error)}`;
+  let text = `${paint('dim', line.time.slice(11, 23))} ${printable(line.method)} ${printable(line.path)} ${paint(statusColor, line.status === 0 ? 'dropped' : String(line.status))} ${paint('dim', `${line.durationMs}ms`)}`;
+  if (line.operationId) text += ` ${printable(line.operationId)}`;
+  if (line.session) text += ` ${paint('cyan', `[${printable(line.session)}]`)}`;
+  if (line.fault) text += ` ${paint('magenta', `fault=${printable(line.fault)}`)}`;
+  if (line.detail) text += ` ${paint(statusColor, `— ${printable(line.detail)}`)}`;
+  if (line.traceId) text += ` ${paint('dim', `(traceId ${printable(line.traceId)})`)}`;
+  if (line.error) text += ` ${paint('red', printable(line.error))}`;
   return text;
 }
 

@@ -2,8 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { LogFormat, LogLevel, LogSink } from '../runtime/options.js';
 import { incomingOf, type AppEnv } from './env.js';
 import { maskQuery } from '../journal/redaction.js';
-import type { RequestLine } from './log-line.js';
-import { BATCH_BYTES, formatStyled, lineStyle, LogBatchEncoder, type LineStyle } from './log-batch.js';
+import { lineOfRecord, type JournaledLine, type RequestLine } from './log-line.js';
+import { BATCH_BYTES, formatStyled, lineStyle, LogBatchEncoder, MAX_HEAD_BYTES, type LineStyle } from './log-batch.js';
 import { inlineWriter, threadWriter, type BatchWriter } from './stdout-thread.js';
 
 const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
@@ -13,6 +13,8 @@ export interface LogOutput {
   write(line: string): void;
   /** A request's line, turned into text in `style` when it is written: with its batch on stdout, at once to a sink. */
   writeRequest(line: RequestLine, style: LineStyle): void;
+  /** An API request's line, from its journal record (`lineOfRecord`). */
+  writeJournaled(entry: JournaledLine, style: LineStyle): void;
   /** Writes out what is buffered, before the process exits. */
   flushSync(): void;
 }
@@ -33,7 +35,10 @@ const EXIT_WAIT_MS = 2000;
  * written at exit. A closed stdout (EPIPE: `| head`, a log collector gone) ends the logs, not the mock.
  */
 export function logOutput(sink?: LogSink): LogOutput {
-  if (sink) return { write: sink, writeRequest: (line, style) => sink(formatStyled(line, style)), flushSync: () => {} };
+  if (sink) {
+    const writeRequest = (line: RequestLine, style: LineStyle) => sink(formatStyled(line, style));
+    return { write: sink, writeRequest, writeJournaled: (entry, style) => writeRequest(lineOfRecord(entry.record, entry.session, entry.unexpected), style), flushSync: () => {} };
+  }
   watchStdout();
   return stdoutLog;
 }
@@ -91,21 +96,34 @@ function submit(): void {
   writer!.submit(encoder.end());
 }
 
-const encode = (entry: string | RequestLine, style?: LineStyle): boolean => (typeof entry === 'string' ? encoder.addText(entry) : encoder.addLine(entry, style!));
+/** A line: a text, a request's line, or an API request's journal record with the length of its head (its bytes are copied). */
+type Entry = string | RequestLine | JournaledLine;
+const encode = (entry: Entry, style?: LineStyle, headBytes = 0): boolean =>
+  typeof entry === 'string' ? encoder.addText(entry) : 'journal' in entry ? encoder.addJournaled(entry, headBytes, style!) : encoder.addLine(entry, style!);
 
 /** One line (a text, or a request's line in its style), into the batch begun or, when that is full, a new one; when none can be begun, dropped. */
-function add(entry: string | RequestLine, style?: LineStyle): void {
+function add(entry: Entry, style?: LineStyle, headBytes?: number): void {
   if (!open && !begin()) return;
-  if (!encode(entry, style)) {
+  if (!encode(entry, style, headBytes)) {
     submit();
-    if (!begin() || !encode(entry, style)) return;
+    if (!begin() || !encode(entry, style, headBytes)) return;
   }
   if (encoder.lines >= BATCH_LINES || encoder.bytes >= BATCH_BYTES / 2) flushStdout();
   // Unreferenced: a waiting log line does not keep a test runner alive; the exit hook writes it.
   else timer ??= setTimeout(onTimer, BATCH_MS).unref();
 }
 
-const stdoutLog: LogOutput = { write: add, writeRequest: add, flushSync: flushStdout };
+const stdoutLog: LogOutput = {
+  write: add,
+  writeRequest: add,
+  writeJournaled: (entry, style) => {
+    const headBytes = entry.journal.headBytes(entry.id);
+    // Not the journal's newest any more (an answer that waited), or too long: by its fields.
+    if (headBytes < 0 || headBytes > MAX_HEAD_BYTES) add(lineOfRecord(entry.record, entry.session, entry.unexpected), style);
+    else add(entry, style, headBytes);
+  },
+  flushSync: flushStdout,
+};
 
 /** A line of the mock's own (start banner, warnings, shutdown), after the request lines before it. */
 export function writeStdout(text: string): void {
@@ -182,8 +200,9 @@ export type RequestLogger = (c: Context<AppEnv>, response: Response, started: nu
 
 /**
  * One line per request: when, method, path with query, status, duration, operation, fault,
- * session, and for 4xx/5xx the error's detail and traceId. Its level: error for a 5xx or a
- * dropped connection, warn for a 4xx, else info; lines under `level` are not written.
+ * session, and for 4xx/5xx the error's detail and traceId; an API request's from its journal
+ * record. Its level: error for a 5xx or a dropped connection, warn for a 4xx, else info; lines
+ * under `level` are not written.
  */
 export function requestLogger(level: LogLevel, format: LogFormat, output: LogOutput, color = false): RequestLogger | undefined {
   if (level === 'silent') return undefined;
@@ -194,6 +213,8 @@ export function requestLogger(level: LogLevel, format: LogFormat, output: LogOut
     const status = c.get('dropped') ? 0 : response.status;
     const lineLevel = status >= 500 || status === 0 ? 'error' : status >= 400 ? 'warn' : 'info';
     if (RANK[lineLevel] > RANK[level]) return;
+    const journaled = c.get('journaled');
+    if (journaled) return output.writeJournaled(journaled, style);
     const path = pathWithQuery(c);
     const now = performance.now();
     const line: RequestLine = { time: isoAt(now), level: lineLevel, method: c.req.method, path, status, durationMs: Math.round((now - started) * 100) / 100 };

@@ -17,6 +17,8 @@ export class ByteRing {
   /** Slot of the oldest string. */
   private head = 0;
   private count = 0;
+  /** How many bytes of the newest string its first part (`push`'s `text`) takes. */
+  private newestPrefix = 0;
 
   constructor(
     readonly capacity: number,
@@ -33,10 +35,14 @@ export class ByteRing {
     return this.count;
   }
 
-  /** Appends `text`; false (and nothing stored) when it could not fit even in an empty ring. */
-  push(text: string): boolean {
+  /**
+   * Appends `text` followed by `rest` as one string; false (and nothing stored) when it could
+   * not fit even in an empty ring. `text`'s bytes can be copied out on their own while the
+   * string is the newest (`copyNewestPrefix`).
+   */
+  push(text: string, rest = ''): boolean {
     // 3 bytes per UTF-16 unit bounds its UTF-8 length without measuring it.
-    const need = text.length * 3;
+    const need = (text.length + rest.length) * 3;
     if (need > this.maxBytes) return false;
     if (this.count === this.capacity) this.dropOldest();
     let at = this.place(need);
@@ -46,10 +52,24 @@ export class ByteRing {
       at = this.place(need);
     }
     const slot = (this.head + this.count) % this.capacity;
+    const prefixEnd = at + this.bytes.write(text, at, 'utf8');
     this.starts[slot] = at;
-    this.ends[slot] = at + this.bytes.write(text, at, 'utf8');
+    this.ends[slot] = rest ? prefixEnd + this.bytes.write(rest, prefixEnd, 'utf8') : prefixEnd;
+    this.newestPrefix = prefixEnd - at;
     this.count++;
     return true;
+  }
+
+  /** The UTF-8 length of the newest string's first part (`push`'s `text`). */
+  get newestPrefixBytes(): number {
+    return this.count ? this.newestPrefix : 0;
+  }
+
+  /** Copies the newest string's first part into `target` at `offset`; the bytes copied. */
+  copyNewestPrefix(target: Uint8Array, offset: number): number {
+    if (!this.count) return 0;
+    const start = this.starts[(this.head + this.count - 1) % this.capacity];
+    return this.bytes.copy(target, offset, start, start + this.newestPrefix);
   }
 
   /** The `i`-th oldest string. */

@@ -1,5 +1,5 @@
 import { ByteRing } from './byte-ring.js';
-import { decodeRecord, encodeRecord, recordId, type StoredRecord } from './record-codec.js';
+import { decodeRecord, encodeHead, encodeRecord, encodeTail, recordId, type StoredRecord } from './record-codec.js';
 import { redactHeader } from './redaction.js';
 
 /** How many requests the journal keeps by default (the oldest are dropped). */
@@ -71,6 +71,8 @@ export class RequestJournal {
   private readonly pending = new Map<number, JournalRecord>();
   private nextId = 1;
   private changes = 0;
+  /** The newest record when it was stored at once (no body awaited): its head can be copied (`copyHead`); else 0. */
+  private newestWhole = 0;
   /** The last answer of `listJson`, shared by every read until the journal changes (then dropped at once). */
   private shared?: { key: string; bytes: Buffer<ArrayBuffer> };
 
@@ -83,21 +85,37 @@ export class RequestJournal {
     this.ring = new ByteRing(limit, maxBytes);
   }
 
-  /** Keeps the record; with `body`, once that has settled (listed without it until then). */
-  record(record: JournalRecord, body?: Promise<JournalBody | undefined>): void {
+  /** Keeps the record; with `body`, once that has settled (listed without it until then). Its id. */
+  record(record: JournalRecord, body?: Promise<JournalBody | undefined>): number {
     const id = this.nextId++;
     this.changed();
     if (!body) {
-      this.ring.push(encodeRecord(id, record));
-      return;
+      this.newestWhole = this.ring.push(encodeHead(id, record), encodeTail(record)) ? id : 0;
+      return id;
     }
     this.pending.set(id, record);
     void body.then((value) => {
       // Gone from `pending` when the journal was cleared meanwhile.
       if (!this.pending.delete(id)) return;
       this.ring.push(encodeRecord(id, value === undefined ? record : { ...record, body: value }));
+      this.newestWhole = 0;
       this.changed();
     });
+    return id;
+  }
+
+  /**
+   * The UTF-8 length of record `id`'s head (its fields before the headers, `encodeHead`) while
+   * it is the newest record and was stored at once; else -1. A log line is made from those bytes
+   * (`copyHead`) rather than from the request a second time.
+   */
+  headBytes(id: number): number {
+    return id === this.newestWhole ? this.ring.newestPrefixBytes : -1;
+  }
+
+  /** Copies the newest record's head (see headBytes) into `target` at `offset`; the bytes copied. */
+  copyHead(target: Uint8Array, offset: number): number {
+    return this.ring.copyNewestPrefix(target, offset);
   }
 
   /** Bumped by every record, arrived body and clear: a reader that saw the same version saw the same entries. */
@@ -144,6 +162,7 @@ export class RequestJournal {
   }
 
   clear(): void {
+    this.newestWhole = 0;
     this.ring.clear();
     this.pending.clear();
     this.changed();

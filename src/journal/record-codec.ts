@@ -9,12 +9,22 @@ export type StoredRecord = JournalRecord & { id: number };
  * optional string is `~`. Strings must be well-formed UTF-16: the ring stores UTF-8.
  */
 export function encodeRecord(id: number, r: JournalRecord): string {
-  let text = `${id},${r.at},${r.status},${r.durationMs},${str(r.method)}${str(r.path)}${str(r.search)}${opt(r.operationId)}${opt(r.fault)}${opt(r.error?.detail)}${opt(r.error?.traceId)}${r.headers.length}:`;
+  return encodeHead(id, r) + encodeTail(r);
+}
+
+/** A record's fields before its headers: all a log line needs, and no header (`decodeRecord(head, false)` reads them). */
+export function encodeHead(id: number, r: JournalRecord): string {
+  return `${id},${r.at},${r.status},${r.durationMs},${str(r.method)}${str(r.path)}${str(r.search)}${opt(r.operationId)}${opt(r.fault)}${opt(r.error?.detail)}${opt(r.error?.traceId)}`;
+}
+
+/** The rest of the record after its head: the headers and the body. */
+export function encodeTail(r: JournalRecord): string {
+  let text = `${r.headers.length}:`;
   for (const value of r.headers) text += str(value);
   return text + body(r.body);
 }
 
-/** `withBody: false` leaves the body out (a filter reads only the fields before it). */
+/** `withBody: false` reads only the head (see encodeHead): what a filter and a log line read. */
 export function decodeRecord(text: string, withBody = true): StoredRecord {
   const reader = new Reader(text);
   const id = reader.number(',');
@@ -28,11 +38,12 @@ export function decodeRecord(text: string, withBody = true): StoredRecord {
   const fault = reader.optional();
   const detail = reader.optional();
   const traceId = reader.optional();
-  if (!withBody) return { id, at, method, path, search, operationId, headers: [], status, durationMs, fault };
+  const record: StoredRecord = { id, at, method, path, search, operationId, headers: [], status, durationMs, fault };
+  if (detail !== undefined) record.error = { detail, traceId: traceId ?? '' };
+  if (!withBody) return record;
   const headers: string[] = new Array(reader.number(':'));
   for (let i = 0; i < headers.length; i++) headers[i] = reader.string();
-  const record: StoredRecord = { id, at, method, path, search, operationId, headers, status, durationMs, fault };
-  if (detail !== undefined) record.error = { detail, traceId: traceId ?? '' };
+  record.headers = headers;
   const kind = reader.char();
   if (kind === 'j') record.body = { json: JSON.parse(reader.string()) };
   else if (kind === 't') record.body = { text: reader.string() };

@@ -42,14 +42,19 @@ export function recordRequest(c: Context<AppEnv>, journal: RequestJournal, outco
   // The body is journaled when it has arrived, never awaited: a client that stalls part-way
   // through its body must still get the answer (a 401, a fault) that needs none of it.
   if (outcome.dropped || request.method === 'GET' || request.method === 'HEAD') {
-    journal.record(record);
+    journaled(c, journal, journal.record(record), record);
     return;
   }
   const body = journalBody(request, incomingOf(c));
   // A request that is no operation (a 404, a 405) may still be a token request sent astray
   // (/oauth/token/, PUT /oauth/token): its credentials are masked as the token endpoint's are.
   const keep = outcome.operation ? outcome.operation.journalBody : maskCredentials;
-  journal.record(record, keep ? body.then((received) => received && keep(received, mediaTypeOf(request))) : body);
+  journaled(c, journal, journal.record(record, keep ? body.then((received) => received && keep(received, mediaTypeOf(request))) : body), record);
+}
+
+/** What the request's log line is made of (the unexpected error is set by then: the answer is made). */
+function journaled(c: Context<AppEnv>, journal: RequestJournal, id: number, record: JournalRecord): void {
+  c.set('journaled', { journal, id, record, session: c.get('session'), unexpected: c.get('unexpected') });
 }
 
 /** The request's headers as a flat name/value list: on a socket, Node's own `rawHeaders`. */

@@ -68,6 +68,51 @@ describe('the built CLI’s request log', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
+  it('says of each API request what its journal says: path, status, duration, operation, fault, error, session', async () => {
+    const mock = start();
+    const url = await mock.url;
+    const API = `${url}/api/v1/oauth-clients`;
+    const session = { ...AUTH, 'x-mock-session': 'log-s1' };
+    const sent: [string, RequestInit][] = [
+      [`${API}?limit=2&client_secret=hidden`, { headers: AUTH }],
+      [`${API}/no-such-client`, { headers: AUTH }],
+      [`${API}/%C3%A9t%C3%A9`, { headers: AUTH }],
+      [API, { headers: { ...AUTH, prefer: 'code=503' } }],
+      [`${API}/no-such-client`, { method: 'DELETE', headers: AUTH }],
+      [`${API}?limit=1`, { headers: session }],
+    ];
+    for (const [target, init] of sent) await (await fetch(target, init)).arrayBuffer();
+    const journal = async (headers: Record<string, string>) => ((await (await fetch(`${url}/__mock/requests`, { headers })).json()) as { requests: Entry[] }).requests;
+    type Entry = { id: number; time: string; session: string; method: string; path: string; status: number; durationMs: number; operationId: string | null; fault?: string; error?: { detail: string; traceId: string } };
+    const entries = [...(await journal({})), ...(await journal({ 'x-mock-session': 'log-s1' }))];
+    await until(() => mock.output().includes('?limit=1 200'));
+    mock.child.kill('SIGTERM');
+    await mock.exited;
+    type Line = { time: string; level: string; method: string; path: string; status: number; durationMs: number; operationId?: string; fault?: string; session?: string; detail?: string; traceId?: string };
+    const api = (lines(mock.output()) as unknown as Line[]).filter((l) => l.path?.startsWith('/api/'));
+    expect(api).toHaveLength(sent.length);
+    expect(entries).toHaveLength(sent.length);
+    for (const line of api) {
+      const entry = entries.find((e) => e.method === line.method && line.path.split('?')[0] === e.path && e.durationMs === line.durationMs && e.status === line.status)!;
+      expect(entry, JSON.stringify(line)).toBeDefined();
+      expect(line.operationId).toBe(entry.operationId ?? undefined);
+      expect(line.fault).toBe(entry.fault);
+      expect(line.detail).toBe(entry.error?.detail);
+      expect(line.traceId).toBe(entry.error?.traceId);
+      expect(line.session).toBe(entry.session === 'default' ? undefined : entry.session);
+      expect(line.level).toBe(line.status >= 500 ? 'error' : line.status >= 400 ? 'warn' : 'info');
+      // When it was answered: its arrival (to the millisecond) plus its duration.
+      const answeredAt = Date.parse(line.time);
+      expect(answeredAt).toBeGreaterThanOrEqual(Date.parse(entry.time));
+      expect(answeredAt).toBeLessThanOrEqual(Date.parse(entry.time) + entry.durationMs + 1);
+    }
+    const paths = api.map((l) => l.path);
+    expect(paths).toContain('/api/v1/oauth-clients?limit=2&client_secret=%5BREDACTED%5D');
+    expect(paths.join(' ')).not.toContain('hidden');
+    expect(api.map((l) => l.status)).toEqual(expect.arrayContaining([200, 404, 503]));
+    expect(mock.output()).not.toContain('owner-token');
+  });
+
   it('holds the lines while nobody reads its stdout and writes them once read; past 4 MiB of them it drops lines, never answers', async () => {
     const mock = start();
     const url = await mock.url;

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BATCH_BYTES, formatStyled, LogBatchDecoder, LogBatchEncoder, MAX_FIELD_CHARS, type LineStyle } from '../../../src/http/log-batch.js';
-import type { RequestLine } from '../../../src/http/log-line.js';
+import { lineOfRecord, type RequestLine } from '../../../src/http/log-line.js';
+import { RequestJournal, type JournalRecord } from '../../../src/journal/journal.js';
 
 /** Text of every kind: ASCII, quotes, control characters, other scripts, lone surrogates. */
 const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\ud800', '\udfff', '\u0000', 'GET'));
@@ -24,17 +25,37 @@ const line: fc.Arbitrary<RequestLine> = fc.record(
   },
   { requiredKeys: ['time', 'level', 'method', 'path', 'status', 'durationMs'] },
 );
+/** Journal records hold well-formed text (the journal stores UTF-8): ASCII, the codec's own `:` and digits, other scripts. */
+const wellFormed = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', ':', '3:abc', '~', '"', '\\'));
+const record: fc.Arbitrary<JournalRecord> = fc.record(
+  {
+    at: fc.integer({ min: 0, max: 4e12 }),
+    method: fc.oneof(fc.constantFrom('GET', 'HEAD'), wellFormed),
+    path: wellFormed,
+    search: wellFormed,
+    operationId: wellFormed,
+    headers: fc.constant(['authorization', 'Bearer never-logged']),
+    status: fc.oneof(fc.constantFrom(0, 200, 404, 503), fc.nat(599)),
+    durationMs: fc.nat(10_000_000).map((h) => h / 100),
+    fault: wellFormed,
+    error: fc.record({ detail: wellFormed, traceId: wellFormed }),
+  },
+  { requiredKeys: ['at', 'method', 'path', 'search', 'headers', 'status', 'durationMs'] },
+);
 const entry = fc.oneof(
   fc.record({ line, style: fc.constantFrom<LineStyle>(0, 1, 2) }),
   text.map((t) => ({ text: t })),
+  fc.record({ record, session: fc.option(wellFormed, { nil: undefined }), unexpected: fc.option(text, { nil: undefined }), style: fc.constantFrom<LineStyle>(0, 1, 2) }),
 );
-type Entry = { line: RequestLine; style: LineStyle } | { text: string };
-const expected = (e: Entry) => ('text' in e ? e.text : formatStyled(e.line, e.style));
+type Journaled = { record: JournalRecord; session?: string; unexpected?: string; style: LineStyle };
+type Entry = { line: RequestLine; style: LineStyle } | { text: string } | Journaled;
+const expected = (e: Entry) => ('text' in e ? e.text : 'line' in e ? formatStyled(e.line, e.style) : formatStyled(lineOfRecord(e.record, e.session, e.unexpected), e.style));
 
 /** Encodes the entries into batches of a buffer of `bytes`, decoding each as it is full, as the stdout thread would. */
 function roundTrip(entries: Entry[], bytes = BATCH_BYTES): { texts: string[]; batches: number } {
   const encoder = new LogBatchEncoder();
   const decoder = new LogBatchDecoder();
+  const journal = new RequestJournal(4);
   const buffer = Buffer.from(new SharedArrayBuffer(bytes));
   const texts: string[] = [];
   let batches = 0;
@@ -46,7 +67,9 @@ function roundTrip(entries: Entry[], bytes = BATCH_BYTES): { texts: string[]; ba
   };
   encoder.begin(buffer);
   for (const e of entries) {
-    const add = () => ('text' in e ? encoder.addText(e.text) : encoder.addLine(e.line, e.style));
+    // A journaled line's head is copied from the journal's newest record.
+    const journaled = 'record' in e ? { journal, id: journal.record(e.record), record: e.record, session: e.session, unexpected: e.unexpected } : undefined;
+    const add = () => ('text' in e ? encoder.addText(e.text) : 'line' in e ? encoder.addLine(e.line, e.style) : encoder.addJournaled(journaled!, journal.headBytes(journaled!.id), e.style));
     if (!add()) {
       flush();
       expect(add()).toBe(true);

@@ -44,3 +44,18 @@ describe('jsonLine', () => {
     expect(Object.keys(JSON.parse(text))).toEqual(['time', 'level', 'msg', 'method', 'path', 'status', 'durationMs', 'operationId', 'detail', 'traceId']);
   });
 });
+
+describe('the pretty line', () => {
+  it('is one line whatever its fields hold: control characters are shown as \\xNN, nothing else changes', () => {
+    fc.assert(
+      fc.property(line, fc.boolean(), (l, color) => {
+        const text = formatLine(l, 'pretty', color);
+        expect(text.replace(/\x1b\[\d+m/g, '')).not.toMatch(/[\x00-\x1f\x7f]/);
+        if (!/[\x00-\x1f\x7f]/.test(l.path)) expect(text).toContain(l.path);
+      }),
+      { numRuns: 2000 },
+    );
+    const forged = formatLine({ time: '2026-12-03T10:00:00.000Z', level: 'warn', method: 'GET', path: '/api/v1/oauth-clients/x\n10:00:00.000 GET /admin 200', status: 404, durationMs: 1, detail: 'No OAuth client with id "x\n".' }, 'pretty');
+    expect(forged).toBe('10:00:00.000 GET /api/v1/oauth-clients/x\\x0a10:00:00.000 GET /admin 200 404 1ms — No OAuth client with id "x\\x0a".');
+  });
+});

@@ -3,6 +3,30 @@ import { describe, expect, it } from 'vitest';
 import { ByteRing } from '../../../src/journal/byte-ring.js';
 
 describe('ByteRing', () => {
+  it('stores a string pushed in two parts as one, and copies out the first part of the newest, through growth and wrapping', () => {
+    // Well-formed text of every width (the ring stores UTF-8).
+    const part = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(part, part), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 8 }), (pushes, capacity) => {
+        const ring = new ByteRing(capacity, 2048, 16);
+        const stored: string[] = [];
+        for (const [text, rest] of pushes) {
+          expect(ring.push(text, rest)).toBe(true);
+          stored.push(text + rest);
+          const copy = Buffer.alloc(ring.newestPrefixBytes + 2, 0xaa);
+          expect(ring.newestPrefixBytes).toBe(Buffer.byteLength(text));
+          expect(ring.copyNewestPrefix(copy, 1)).toBe(ring.newestPrefixBytes);
+          expect(copy.toString('utf8', 1, copy.length - 1)).toBe(text);
+          expect(copy[copy.length - 1]).toBe(0xaa);
+        }
+        expect(ring.toArray()).toEqual(stored.slice(-capacity));
+      }),
+    );
+    const empty = new ByteRing(2);
+    expect(empty.newestPrefixBytes).toBe(0);
+    expect(empty.copyNewestPrefix(Buffer.alloc(4), 0)).toBe(0);
+  });
+
   it('keeps the last `capacity` strings, oldest first', () => {
     const ring = new ByteRing(3);
     expect(ring.toArray()).toEqual([]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RequestJournal, type JournalRecord } from '../../../src/journal/journal.js';
+import { decodeRecord, encodeHead } from '../../../src/journal/record-codec.js';
 import { redactHeader } from '../../../src/journal/redaction.js';
 
 const record = (over: Partial<JournalRecord> = {}): JournalRecord => ({
@@ -191,5 +192,32 @@ describe('RequestJournal', () => {
     expect(kept).toBeGreaterThan(0);
     expect(bytes.length).toBeLessThan(kept * 31_000);
     expect(bytes.buffer.byteLength).toBeLessThan(bytes.length * 2); // grown at most once
+  });
+
+  it('gives the head of its newest record, stored at once, for a log line: the fields before the headers, never a header', async () => {
+    const journal = new RequestJournal(2);
+    const r = record({ path: '/api/v1/oauth-clients/é', search: 'limit=5', fault: 'slow', status: 503, error: { detail: 'Unavailable.', traceId: 't1' }, headers: ['authorization', 'Bearer secret-token'] });
+    const id = journal.record(r);
+    const bytes = journal.headBytes(id);
+    expect(bytes).toBe(Buffer.byteLength(encodeHead(id, r)));
+    const head = Buffer.alloc(bytes);
+    expect(journal.copyHead(head, 0)).toBe(bytes);
+    expect(head.toString()).not.toContain('secret-token');
+    expect(decodeRecord(head.toString(), false)).toEqual({ ...r, id, headers: [] });
+
+    // Only while it is the newest, and only for a record stored at once.
+    const next = journal.record(record());
+    expect(journal.headBytes(id)).toBe(-1);
+    expect(journal.headBytes(next)).toBeGreaterThan(0);
+    let arrive!: (body: { text: string }) => void;
+    const withBody = journal.record(record({ method: 'POST' }), new Promise((done) => (arrive = done)));
+    expect(journal.headBytes(withBody)).toBe(-1);
+    arrive({ text: 'x' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(journal.headBytes(next)).toBe(-1);
+    expect(journal.headBytes(withBody)).toBe(-1);
+    const last = journal.record(record());
+    journal.clear();
+    expect(journal.headBytes(last)).toBe(-1);
   });
 });

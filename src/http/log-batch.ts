@@ -120,9 +120,10 @@ export class LogBatchEncoder {
 
   /**
    * False when the line does not fit in what is left of the batch: end it, and add it to the
-   * next. `headBytes` is `entry.journal.headBytes(entry.id)`, at most MAX_HEAD_BYTES.
+   * next. Only while its record is the journal's newest, its head at most MAX_HEAD_BYTES.
    */
-  addJournaled(entry: JournaledLine, headBytes: number, style: LineStyle): boolean {
+  addJournaled(entry: JournaledLine, style: LineStyle): boolean {
+    const headBytes = entry.journal.headBytes(entry.id);
     const session = clipOptional(entry.session);
     const error = clipOptional(entry.unexpected);
     if (!this.fits(lineBound(length(session) + length(error)) + headBytes)) return false;

@@ -34,10 +34,13 @@ export interface JournaledLine {
   unexpected?: string;
 }
 
+/** A line's level: error for a 5xx or a dropped connection (0), warn for a 4xx, else info. */
+export const levelOf = (status: number): RequestLine['level'] => (status >= 500 || status === 0 ? 'error' : status >= 400 ? 'warn' : 'info');
+
 let lastMs = NaN;
 let lastIso = '';
 /** ISO 8601 of an epoch millisecond, formatted once however many lines share it. */
-function isoOfMs(ms: number): string {
+export function isoOfMs(ms: number): string {
   if (ms !== lastMs) {
     lastMs = ms;
     lastIso = new Date(ms).toISOString();
@@ -53,7 +56,7 @@ export function lineOfRecord(record: JournalRecord, session?: string, unexpected
   const { status } = record;
   const line: RequestLine = {
     time: isoOfMs(Math.floor(record.at + record.durationMs)),
-    level: status >= 500 || status === 0 ? 'error' : status >= 400 ? 'warn' : 'info',
+    level: levelOf(status),
     method: record.method,
     path: record.search ? `${record.path}?${record.search}` : record.path,
     status,

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { LogFormat, LogLevel, LogSink } from '../runtime/options.js';
 import { incomingOf, type AppEnv } from './env.js';
 import { maskQuery } from '../journal/redaction.js';
-import { lineOfRecord, type JournaledLine, type RequestLine } from './log-line.js';
+import { isoOfMs, levelOf, lineOfRecord, type JournaledLine, type RequestLine } from './log-line.js';
 import { BATCH_BYTES, formatStyled, lineStyle, LogBatchEncoder, MAX_HEAD_BYTES, type LineStyle } from './log-batch.js';
 import { inlineWriter, threadWriter, type BatchWriter } from './stdout-thread.js';
 
@@ -96,17 +96,17 @@ function submit(): void {
   writer!.submit(encoder.end());
 }
 
-/** A line: a text, a request's line, or an API request's journal record with the length of its head (its bytes are copied). */
+/** A line: a text, a request's line, or an API request's journal record (its head's bytes are copied). */
 type Entry = string | RequestLine | JournaledLine;
-const encode = (entry: Entry, style?: LineStyle, headBytes = 0): boolean =>
-  typeof entry === 'string' ? encoder.addText(entry) : 'journal' in entry ? encoder.addJournaled(entry, headBytes, style!) : encoder.addLine(entry, style!);
+const encode = (entry: Entry, style?: LineStyle): boolean =>
+  typeof entry === 'string' ? encoder.addText(entry) : 'journal' in entry ? encoder.addJournaled(entry, style!) : encoder.addLine(entry, style!);
 
 /** One line (a text, or a request's line in its style), into the batch begun or, when that is full, a new one; when none can be begun, dropped. */
-function add(entry: Entry, style?: LineStyle, headBytes?: number): void {
+function add(entry: Entry, style?: LineStyle): void {
   if (!open && !begin()) return;
-  if (!encode(entry, style, headBytes)) {
+  if (!encode(entry, style)) {
     submit();
-    if (!begin() || !encode(entry, style, headBytes)) return;
+    if (!begin() || !encode(entry, style)) return;
   }
   if (encoder.lines >= BATCH_LINES || encoder.bytes >= BATCH_BYTES / 2) flushStdout();
   // Unreferenced: a waiting log line does not keep a test runner alive; the exit hook writes it.
@@ -119,8 +119,7 @@ const stdoutLog: LogOutput = {
   writeJournaled: (entry, style) => {
     const headBytes = entry.journal.headBytes(entry.id);
     // Not the journal's newest any more (an answer that waited), or too long: by its fields.
-    if (headBytes < 0 || headBytes > MAX_HEAD_BYTES) add(lineOfRecord(entry.record, entry.session, entry.unexpected), style);
-    else add(entry, style, headBytes);
+    add(headBytes < 0 || headBytes > MAX_HEAD_BYTES ? lineOfRecord(entry.record, entry.session, entry.unexpected) : entry, style);
   },
   flushSync: flushStdout,
 };
@@ -164,8 +163,6 @@ function pathWithQuery(c: Context<AppEnv>): string {
   return q < 0 ? path : `${path}?${maskQuery(url.slice(q + 1))}`;
 }
 
-let lastMs = 0;
-let lastIso = '';
 let clockOffset = Date.now() - performance.now();
 let offsetAt = performance.now();
 /**
@@ -180,12 +177,7 @@ function isoAt(now: number): string {
     clockOffset = Date.now() - now;
     offsetAt = now;
   }
-  const ms = Math.floor(now + clockOffset);
-  if (ms !== lastMs) {
-    lastMs = ms;
-    lastIso = new Date(ms).toISOString();
-  }
-  return lastIso;
+  return isoOfMs(Math.floor(now + clockOffset));
 }
 
 /**
@@ -211,7 +203,7 @@ export function requestLogger(level: LogLevel, format: LogFormat, output: LogOut
     if (PROBES.has(c.req.path) && RANK[level] < RANK.debug) return;
     // A dropped connection sent nothing: its marker response is not a status.
     const status = c.get('dropped') ? 0 : response.status;
-    const lineLevel = status >= 500 || status === 0 ? 'error' : status >= 400 ? 'warn' : 'info';
+    const lineLevel = levelOf(status);
     if (RANK[lineLevel] > RANK[level]) return;
     const journaled = c.get('journaled');
     if (journaled) return output.writeJournaled(journaled, style);

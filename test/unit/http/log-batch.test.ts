@@ -69,7 +69,7 @@ function roundTrip(entries: Entry[], bytes = BATCH_BYTES): { texts: string[]; ba
   for (const e of entries) {
     // A journaled line's head is copied from the journal's newest record.
     const journaled = 'record' in e ? { journal, id: journal.record(e.record), record: e.record, session: e.session, unexpected: e.unexpected } : undefined;
-    const add = () => ('text' in e ? encoder.addText(e.text) : 'line' in e ? encoder.addLine(e.line, e.style) : encoder.addJournaled(journaled!, journal.headBytes(journaled!.id), e.style));
+    const add = () => ('text' in e ? encoder.addText(e.text) : 'line' in e ? encoder.addLine(e.line, e.style) : encoder.addJournaled(journaled!, e.style));
     if (!add()) {
       flush();
       expect(add()).toBe(true);

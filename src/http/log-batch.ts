@@ -1,5 +1,6 @@
 import { decodeRecord } from '../journal/record-codec.js';
 import type { LogFormat } from '../runtime/options.js';
+import { LineBytes, writeJsonOfHead } from './line-bytes.js';
 import { formatLine, lineOfRecord, type JournaledLine, type RequestLine } from './log-line.js';
 
 /** How a request line is written: JSON, a line for a person, or that line in colour. */
@@ -17,7 +18,8 @@ export const formatStyled = (line: RequestLine, style: LineStyle): string => for
  *
  * An API request's line is its journal record's head, copied as the journal stored it (UTF-8,
  * `encodeHead`), with the session and the unexpected error the journal does not hold: one copy of
- * bytes instead of the fields read and encoded a second time.
+ * bytes instead of the fields read and encoded a second time; its JSON line is written from
+ * those bytes (`line-bytes.ts`).
  *
  * A batch is a sequence of records, each starting with a byte: a line's style, TEXT (a line as
  * it is), NAME (a string numbered for the lines after it, here and in later batches) or
@@ -191,13 +193,20 @@ export class LogBatchEncoder {
   }
 }
 
-/** Reads batches in the order they were written, each into its lines' texts. */
+/** Reads batches in the order they were written, each into its lines' UTF-8 bytes. */
 export class LogBatchDecoder {
   private named: string[] = [''];
 
+  /** The batch's lines, as texts (what `decodeInto` writes, read back). */
   decode(buffer: Buffer, length: number): string[] {
+    const out = new LineBytes(4096);
+    this.decodeInto(buffer, length, out);
+    return out.lines();
+  }
+
+  /** Appends the batch's lines to `out`. */
+  decodeInto(buffer: Buffer, length: number, out: LineBytes): void {
     const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    const texts: string[] = [];
     let offset = 0;
     let time = '';
     const string = (): string | undefined => {
@@ -220,17 +229,24 @@ export class LogBatchDecoder {
         continue;
       }
       if (kind === TEXT) {
-        texts.push(string()!);
+        out.text(string()!);
+        out.endLine();
         continue;
       }
       if (kind === JOURNALED) {
         const style = buffer[offset++] as LineStyle;
         const session = string();
         const error = string();
-        const bytes = view.getUint32(offset, true);
-        const record = decodeRecord(buffer.toString('utf8', offset + 4, offset + 4 + bytes), false);
-        offset += 4 + bytes;
-        texts.push(formatStyled(lineOfRecord(record, session, error), style));
+        const start = offset + 4;
+        const end = start + view.getUint32(offset, true);
+        offset = end;
+        // A JSON line straight from the head's bytes, when none of its strings needs escaping.
+        const lineStart = out.length;
+        if (style !== 0 || !writeJsonOfHead(out, buffer, start, end, session, error)) {
+          out.length = lineStart;
+          out.text(formatStyled(lineOfRecord(decodeRecord(buffer.toString('utf8', start, end), false), session, error), style));
+        }
+        out.endLine();
         continue;
       }
       time = string()!;
@@ -251,8 +267,8 @@ export class LogBatchDecoder {
       if (detail !== undefined) line.detail = detail;
       if (traceId !== undefined) line.traceId = traceId;
       if (error !== undefined) line.error = error;
-      texts.push(formatStyled(line, kind as LineStyle));
+      out.text(formatStyled(line, kind as LineStyle));
+      out.endLine();
     }
-    return texts;
   }
 }

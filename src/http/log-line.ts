@@ -75,7 +75,7 @@ export function lineOfRecord(record: JournalRecord, session?: string, unexpected
 
 /** Printable ASCII but `"` and `\`: the characters a JSON string holds as they are. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-const jsonString = (text: string): string => (PLAIN.test(text) ? `"${text}"` : JSON.stringify(text));
+export const jsonString = (text: string): string => (PLAIN.test(text) ? `"${text}"` : JSON.stringify(text));
 
 /**
  * A value's JSON string, remembered for values that repeat (methods, operation ids, fault rule

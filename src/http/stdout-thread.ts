@@ -1,5 +1,6 @@
 import { isMainThread, Worker } from 'node:worker_threads';
 import { BATCH_BYTES, LogBatchDecoder } from './log-batch.js';
+import { LineBytes } from './line-bytes.js';
 
 /**
  * Where batches of encoded log lines (`log-batch.ts`) go to be written to stdout. Batches are
@@ -75,9 +76,15 @@ export function threadWriter(onFailure: () => void): BatchWriter | undefined {
 export function inlineWriter(): BatchWriter {
   const buffer = Buffer.alloc(BATCH_BYTES);
   const decoder = new LogBatchDecoder();
+  const lines = new LineBytes();
   return {
     acquire: () => buffer,
-    submit: (length) => void process.stdout.write(`${decoder.decode(buffer, length).join('\n')}\n`),
+    submit: (length) => {
+      decoder.decodeInto(buffer, length, lines);
+      // A copy: a write to a pipe may be queued, and the bytes are written over by the next batch.
+      process.stdout.write(Buffer.from(lines.bytes.subarray(0, lines.length)));
+      lines.reset();
+    },
     idle: () => true,
     // stdout's own errors end the logs in logging.ts.
     closed: () => false,

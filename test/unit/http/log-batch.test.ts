@@ -26,7 +26,7 @@ const line: fc.Arbitrary<RequestLine> = fc.record(
   { requiredKeys: ['time', 'level', 'method', 'path', 'status', 'durationMs'] },
 );
 /** Journal records hold well-formed text (the journal stores UTF-8): ASCII, the codec's own `:` and digits, other scripts. */
-const wellFormed = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', ':', '3:abc', '~', '"', '\\'));
+const wellFormed = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', ':', '3:abc', '~', '"', '\\', '\n', '\u0000', '\u007f', 'é', '€', '😀', '\u2028', '/x?a=1&b=%22'));
 const record: fc.Arbitrary<JournalRecord> = fc.record(
   {
     at: fc.integer({ min: 0, max: 4e12 }),
@@ -36,7 +36,7 @@ const record: fc.Arbitrary<JournalRecord> = fc.record(
     operationId: wellFormed,
     headers: fc.constant(['authorization', 'Bearer never-logged']),
     status: fc.oneof(fc.constantFrom(0, 200, 404, 503), fc.nat(599)),
-    durationMs: fc.nat(10_000_000).map((h) => h / 100),
+    durationMs: fc.oneof(fc.nat(10_000_000).map((h) => h / 100), fc.double({ min: 0, max: 1e7, noNaN: true }), fc.nat(1e9)),
     fault: wellFormed,
     error: fc.record({ detail: wellFormed, traceId: wellFormed }),
   },
@@ -49,7 +49,9 @@ const entry = fc.oneof(
 );
 type Journaled = { record: JournalRecord; session?: string; unexpected?: string; style: LineStyle };
 type Entry = { line: RequestLine; style: LineStyle } | { text: string } | Journaled;
-const expected = (e: Entry) => ('text' in e ? e.text : 'line' in e ? formatStyled(e.line, e.style) : formatStyled(lineOfRecord(e.record, e.session, e.unexpected), e.style));
+/** A line's text as stdout gets it: in UTF-8, where a lone surrogate is U+FFFD. */
+const utf8 = (text: string) => Buffer.from(text).toString();
+const expected = (e: Entry) => utf8('text' in e ? e.text : 'line' in e ? formatStyled(e.line, e.style) : formatStyled(lineOfRecord(e.record, e.session, e.unexpected), e.style));
 
 /** Encodes the entries into batches of a buffer of `bytes`, decoding each as it is full, as the stdout thread would. */
 function roundTrip(entries: Entry[], bytes = BATCH_BYTES): { texts: string[]; batches: number } {

@@ -1,3 +1,4 @@
+import { HEAD_STRINGS, HeadBytes } from '../journal/record-codec.js';
 import { isoOfMs, jsonString, levelOf } from './log-line.js';
 
 /** Log lines as the UTF-8 bytes written to stdout, each followed by `\n`, in one buffer reused batch after batch. */
@@ -59,22 +60,11 @@ const ERROR = latin1(',"error":');
 const LEVELS = { info: latin1('info'), warn: latin1('warn'), error: latin1('error') };
 /** The constant bytes of a line and the ISO time, at most. */
 const FIXED_BYTES = 256;
-/** Integers written by `${n}` that a double holds exactly. */
-const MAX_DIGITS = 15;
+const { method, path, search, operationId, fault, detail, traceId } = HEAD_STRINGS;
 
 let isoMs = NaN;
 let iso = latin1('');
-
-// Where the head's fields are, read by `fields`: byte offsets, [start, end) of each string, -1 for an absent one.
-const starts = new Int32Array(7);
-const ends = new Int32Array(7);
-let at = 0;
-let status = 0;
-let durationMs = 0;
-let statusStart = 0;
-let statusEnd = 0;
-let durationStart = 0;
-let durationEnd = 0;
+const fields = new HeadBytes();
 
 /**
  * The JSON line of a journal record's head (`encodeHead`, UTF-8, `head[start, end)`), written
@@ -85,73 +75,65 @@ let durationEnd = 0;
  * control character, `"`, `\`), a number that is not plain digits.
  */
 export function writeJsonOfHead(out: LineBytes, head: Uint8Array, start: number, end: number, session?: string, error?: string): boolean {
-  if (!fields(head, start, end)) return false;
+  if (!fields.readPlain(head, start, end)) return false;
+  const { starts, ends } = fields;
   const sessionJson = session === undefined ? undefined : jsonString(session);
   const errorJson = error === undefined ? undefined : jsonString(error);
   out.reserve(2 * (end - start) + FIXED_BYTES + 3 * ((sessionJson?.length ?? 0) + (errorJson?.length ?? 0)));
-  const ms = Math.floor(at + durationMs);
+  const ms = Math.floor(fields.at + fields.durationMs);
   if (ms !== isoMs) {
     isoMs = ms;
     iso = latin1(isoOfMs(ms));
   }
   const bytes = out.bytes;
   let o = out.length;
-  o = put(bytes, o, TIME, 0, TIME.length);
-  o = put(bytes, o, iso, 0, iso.length);
-  o = put(bytes, o, LEVEL, 0, LEVEL.length);
-  const level = LEVELS[levelOf(status)];
-  o = put(bytes, o, level, 0, level.length);
-  o = put(bytes, o, MSG, 0, MSG.length);
-  o = put(bytes, o, head, starts[0], ends[0]);
+  o = putAll(bytes, o, TIME);
+  o = putAll(bytes, o, iso);
+  o = putAll(bytes, o, LEVEL);
+  o = putAll(bytes, o, LEVELS[levelOf(fields.status)]);
+  o = putAll(bytes, o, MSG);
+  o = put(bytes, o, head, starts[method], ends[method]);
   bytes[o++] = 0x20;
-  o = pathWithQuery(bytes, o, head);
+  o = pathWithQuery(bytes, o, head, starts, ends);
   bytes[o++] = 0x20;
-  o = put(bytes, o, head, statusStart, statusEnd);
-  o = put(bytes, o, METHOD, 0, METHOD.length);
-  o = put(bytes, o, head, starts[0], ends[0]);
-  o = put(bytes, o, PATH, 0, PATH.length);
-  o = pathWithQuery(bytes, o, head);
-  o = put(bytes, o, STATUS, 0, STATUS.length);
-  o = put(bytes, o, head, statusStart, statusEnd);
-  o = put(bytes, o, DURATION, 0, DURATION.length);
-  o = put(bytes, o, head, durationStart, durationEnd);
-  if (starts[3] >= 0) {
-    o = put(bytes, o, OPERATION_ID, 0, OPERATION_ID.length);
-    o = put(bytes, o, head, starts[3], ends[3]);
+  o = put(bytes, o, head, fields.statusStart, fields.statusEnd);
+  o = putAll(bytes, o, METHOD);
+  o = put(bytes, o, head, starts[method], ends[method]);
+  o = putAll(bytes, o, PATH);
+  o = pathWithQuery(bytes, o, head, starts, ends);
+  o = putAll(bytes, o, STATUS);
+  o = put(bytes, o, head, fields.statusStart, fields.statusEnd);
+  o = putAll(bytes, o, DURATION);
+  o = put(bytes, o, head, fields.durationStart, fields.durationEnd);
+  if (starts[operationId] >= 0) {
+    o = putAll(bytes, o, OPERATION_ID);
+    o = put(bytes, o, head, starts[operationId], ends[operationId]);
     bytes[o++] = 0x22;
   }
-  if (starts[4] >= 0) {
-    o = put(bytes, o, FAULT, 0, FAULT.length);
-    o = put(bytes, o, head, starts[4], ends[4]);
+  if (starts[fault] >= 0) {
+    o = putAll(bytes, o, FAULT);
+    o = put(bytes, o, head, starts[fault], ends[fault]);
     bytes[o++] = 0x22;
   }
   if (sessionJson !== undefined) {
-    o = put(bytes, o, SESSION, 0, SESSION.length);
+    o = putAll(bytes, o, SESSION);
     o += bytes.write(sessionJson, o, 'utf8');
   }
   // A record has an error when it has a detail; its traceId is then '' if absent.
-  if (starts[5] >= 0) {
-    o = put(bytes, o, DETAIL, 0, DETAIL.length);
-    o = put(bytes, o, head, starts[5], ends[5]);
-    o = put(bytes, o, TRACE_ID, 0, TRACE_ID.length);
-    if (starts[6] >= 0) o = put(bytes, o, head, starts[6], ends[6]);
+  if (starts[detail] >= 0) {
+    o = putAll(bytes, o, DETAIL);
+    o = put(bytes, o, head, starts[detail], ends[detail]);
+    o = putAll(bytes, o, TRACE_ID);
+    if (starts[traceId] >= 0) o = put(bytes, o, head, starts[traceId], ends[traceId]);
     bytes[o++] = 0x22;
   }
   if (errorJson !== undefined) {
-    o = put(bytes, o, ERROR, 0, ERROR.length);
+    o = putAll(bytes, o, ERROR);
     o += bytes.write(errorJson, o, 'utf8');
   }
   bytes[o++] = 0x7d;
   out.length = o;
   return true;
-}
-
-/** The path, and `?` and the search when there is one. */
-function pathWithQuery(bytes: Buffer, o: number, head: Uint8Array): number {
-  o = put(bytes, o, head, starts[1], ends[1]);
-  if (ends[2] === starts[2]) return o;
-  bytes[o++] = 0x3f;
-  return put(bytes, o, head, starts[2], ends[2]);
 }
 
 /** Copies `from[start, end)`: byte by byte for the short strings of a line, which `Buffer.copy` takes longer to set out for. */
@@ -164,77 +146,12 @@ function put(bytes: Buffer, o: number, from: Uint8Array, start: number, end: num
   return o;
 }
 
-/** Reads the head's numbers and finds its strings; false when one is not plain (see writeJsonOfHead), or the head is cut short. */
-function fields(head: Uint8Array, i: number, end: number): boolean {
-  while (i < end && head[i] !== 0x2c) i++;
-  i++;
-  at = 0;
-  const atStart = i;
-  for (let b = i < end ? head[i] : -1; b !== 0x2c; b = ++i < end ? head[i] : -1) {
-    if (!(b >= 0x30 && b <= 0x39)) return false;
-    at = at * 10 + b - 0x30;
-  }
-  if (i === atStart || i - atStart > MAX_DIGITS) return false;
-  statusStart = ++i;
-  status = 0;
-  for (let b = i < end ? head[i] : -1; b !== 0x2c; b = ++i < end ? head[i] : -1) {
-    if (!(b >= 0x30 && b <= 0x39)) return false;
-    status = status * 10 + b - 0x30;
-  }
-  statusEnd = i;
-  if (statusEnd === statusStart || statusEnd - statusStart > MAX_DIGITS) return false;
-  // The duration: its digits as `${n}` wrote them, and n itself (digits ÷ 10^decimals is the double Number() reads).
-  durationStart = ++i;
-  let digits = 0;
-  let scale = 1;
-  let dot = false;
-  for (let b = i < end ? head[i] : -1; b !== 0x2c; b = ++i < end ? head[i] : -1) {
-    if (b === 0x2e && !dot) {
-      dot = true;
-      continue;
-    }
-    if (!(b >= 0x30 && b <= 0x39)) return false;
-    digits = digits * 10 + b - 0x30;
-    if (dot) scale *= 10;
-  }
-  durationEnd = i;
-  if (durationEnd === durationStart || durationEnd - durationStart > MAX_DIGITS) return false;
-  durationMs = digits / scale;
-  i++;
-  for (let field = 0; field < 7; field++) {
-    // method, path and search are always there; operationId, fault, detail and traceId may be `~`.
-    if (i >= end) return false;
-    if (field >= 3 && head[i] === 0x7e) {
-      starts[field] = ends[field] = -1;
-      i++;
-      continue;
-    }
-    let units = 0;
-    for (let b = i < end ? head[i] : -1; b !== 0x3a; b = ++i < end ? head[i] : -1) {
-      if (!(b >= 0x30 && b <= 0x39)) return false;
-      units = units * 10 + b - 0x30;
-    }
-    starts[field] = ++i;
-    // The length counts UTF-16 code units: one per character of 1 to 3 UTF-8 bytes, two for 4.
-    while (units > 0 && i < end) {
-      const b = head[i];
-      if (b < 0x80) {
-        if (b < 0x20 || b === 0x22 || b === 0x5c) return false;
-        i++;
-        units--;
-      } else if (b < 0xe0) {
-        i += 2;
-        units--;
-      } else if (b < 0xf0) {
-        i += 3;
-        units--;
-      } else {
-        i += 4;
-        units -= 2;
-      }
-    }
-    if (units !== 0 || i > end) return false;
-    ends[field] = i;
-  }
-  return true;
+/** The path, and `?` and the search when there is one. */
+function pathWithQuery(bytes: Buffer, o: number, head: Uint8Array, starts: Int32Array, ends: Int32Array): number {
+  o = put(bytes, o, head, starts[path], ends[path]);
+  if (ends[search] === starts[search]) return o;
+  bytes[o++] = 0x3f;
+  return put(bytes, o, head, starts[search], ends[search]);
 }
+
+const putAll = (bytes: Buffer, o: number, from: Uint8Array): number => put(bytes, o, from, 0, from.length);

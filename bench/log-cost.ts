@@ -13,7 +13,7 @@
  * process to the next, so that an advantage of either place cancels out. LOG_COST_LEVEL=silent
  * makes the logging mock silent too: the harness's own error (A/A), which should read 1.
  * LOG_COST_STDOUT names the file the logs go to (e.g. /dev/null); LOG_COST_ROUNDS=1 prints
- * every round.
+ * every round. `npm run bench` measures its logging rows (1h, 2h) with `measureLogCost`.
  */
 import autocannon, { type Request as LoadRequest } from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -27,9 +27,42 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const API = '/api/core/oauth-clients';
 const AUTH = { authorization: 'Bearer bench-token' };
 type Mode = 'silent' | 'info';
+export type LogCostRoute = 'get' | 'list';
+
+export interface LogCostOptions {
+  route: LogCostRoute;
+  rounds: number;
+  seconds: number;
+  processes: number;
+  /** The compiled package to measure (its index.js); `dist/index.js` unless given. */
+  packageMain?: string;
+  /** Told each child process's medians as it ends. */
+  onProcess?: (n: number, got: LogCostResult) => void;
+}
+
+/** info ÷ silent of every round: req/s, and the child's CPU time per request. */
+export interface LogCostResult {
+  rps: number[];
+  cpu: number[];
+}
+
+/** `processes` child processes of `rounds` pairs each; which mock starts first alternates from one process to the next. */
+export async function measureLogCost(options: LogCostOptions): Promise<LogCostResult> {
+  const all: LogCostResult = { rps: [], cpu: [] };
+  for (let n = 1; n <= options.processes; n++) {
+    const got = await measureProcess(options, n % 2 === 0);
+    all.rps.push(...got.rps);
+    all.cpu.push(...got.cpu);
+    options.onProcess?.(n, got);
+  }
+  return all;
+}
+
+/** A median and its quartiles, as the report and the command print them. */
+export const spread = (values: number[]) => `${median(values).toFixed(3)} (quartiles ${quantile(values, 0.25).toFixed(3)}-${quantile(values, 0.75).toFixed(3)})`;
 
 if (process.argv[2] === '--serve') {
-  const { startMock } = (await import(pathToFileURL(join(ROOT, 'dist/index.js')).href)) as typeof import('../src/index.js');
+  const { startMock } = (await import(pathToFileURL(process.argv[4]).href)) as typeof import('../src/index.js');
   const base = { seedCount: 75, fakerSeed: 1, host: '127.0.0.1' };
   const startSilent = () => startMock({ ...base, logLevel: 'silent' });
   const startInfo = () => startMock({ ...base, logLevel: process.env.LOG_COST_LEVEL === 'silent' ? 'silent' : 'info', logFormat: 'json' });
@@ -37,25 +70,24 @@ if (process.argv[2] === '--serve') {
   const silent = await startSilent();
   info ??= await startInfo();
   process.stderr.write(`ports ${silent.port} ${info.port}\n`);
-} else {
-  const [kind = 'get', roundsArg = '5', secondsArg = '1', processesArg = '10'] = process.argv.slice(2);
-  const rps: number[] = [];
-  const cpu: number[] = [];
-  for (let n = 1; n <= Number(processesArg); n++) {
-    const got = await measureProcess(kind, Number(roundsArg), Number(secondsArg), n % 2 === 0);
-    rps.push(...got.rps);
-    cpu.push(...got.cpu);
-    console.log(`process ${n}: median of ${got.rps.length} rounds: req/s ${median(got.rps).toFixed(3)}, CPU per request ${median(got.cpu).toFixed(3)}`);
-  }
-  const spread = (values: number[]) => `${median(values).toFixed(3)} (quartiles ${quantile(values, 0.25).toFixed(3)}-${quantile(values, 0.75).toFixed(3)})`;
-  console.log(`${kind}: info ÷ silent over ${rps.length} rounds in ${processesArg} processes: req/s ${spread(rps)}, CPU per request ${spread(cpu)}`);
+} else if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [route = 'get', rounds = '5', seconds = '1', processes = '10'] = process.argv.slice(2);
+  if (route !== 'get' && route !== 'list') throw new Error(`log-cost: get or list, not "${route}"`);
+  const all = await measureLogCost({
+    route,
+    rounds: Number(rounds),
+    seconds: Number(seconds),
+    processes: Number(processes),
+    onProcess: (n, got) => console.log(`process ${n}: median of ${got.rps.length} rounds: req/s ${median(got.rps).toFixed(3)}, CPU per request ${median(got.cpu).toFixed(3)}`),
+  });
+  console.log(`${route}: info ÷ silent over ${all.rps.length} rounds in ${processes} processes: req/s ${spread(all.rps)}, CPU per request ${spread(all.cpu)}`);
 }
 
 /** One child process holding both mocks, `rounds` pairs of runs alternating which goes first; a ratio per pair. */
-async function measureProcess(kind: string, rounds: number, seconds: number, infoFirst: boolean): Promise<{ rps: number[]; cpu: number[] }> {
+async function measureProcess({ route, rounds, seconds, packageMain = join(ROOT, 'dist/index.js') }: LogCostOptions, infoFirst: boolean): Promise<LogCostResult> {
   const tmp = mkdtempSync(join(os.tmpdir(), 'oauth-mock-log-cost-'));
   const stdout = process.env.LOG_COST_STDOUT ?? join(tmp, 'stdout');
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', infoFirst ? 'info-first' : 'silent-first'], { cwd: ROOT, stdio: ['ignore', openSync(stdout, 'w'), 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', infoFirst ? 'info-first' : 'silent-first', packageMain], { cwd: ROOT, stdio: ['ignore', openSync(stdout, 'w'), 'pipe'] });
   try {
     const ports = await new Promise<{ silent: string; info: string }>((done, fail) => {
       let err = '';
@@ -67,7 +99,7 @@ async function measureProcess(kind: string, rounds: number, seconds: number, inf
     });
     const get = (path: string): LoadRequest => ({ method: 'GET', path, headers: AUTH });
     const list = (await (await fetch(`http://127.0.0.1:${ports.silent}${API}?limit=20`, { headers: AUTH })).json()) as { data: { clientId: string }[] };
-    const requests = kind === 'list' ? [get(`${API}?limit=20`)] : list.data.map((c) => get(`${API}/${c.clientId}`));
+    const requests = route === 'list' ? [get(`${API}?limit=20`)] : list.data.map((c) => get(`${API}/${c.clientId}`));
     const run = async (mode: Mode, duration: number) => {
       const before = cpuMs(child.pid!);
       const r = await autocannon({ url: `http://127.0.0.1:${ports[mode]}`, connections: 20, duration, requests });

@@ -12,7 +12,8 @@
  * writes nothing to bench/results):
  *   mock100    the mock silent at 100 clients: GET /{id}, list, and the filtered and sorted lists
  *   baseline   the floor and the hand-written Hono handler: GET /{id}, list
- *   logging    the mock at log level info, and at --log-format pretty, stdout to a file: GET /{id}, list
+ *   logging    the mock at log level info, and at --log-format pretty, stdout to a file: GET /{id}, list;
+ *              then what info costs, silent and info mocks paired in one process (bench/log-cost.ts)
  *   latency    p50 and p99 at 1 and at 50 connections: floor, mock silent, mock info → file
  *   mock10k    the mock silent at 10,000 clients: filtered and sorted lists, resident memory
  *   create     POST create at info → file: memory store, then a fresh lowdb file
@@ -30,7 +31,8 @@
  * Environment: BENCH_DURATION (seconds per load case and round, default 5; the 100-client
  * throughput cases take a third of it per round), BENCH_WARMUP (default 1),
  * BENCH_CONNECTIONS (throughput cases, default 20), BENCH_MOCK_MAIN (another build of the CLI,
- * to compare; its ../index.js is the package imported in process), BENCH_ONLY.
+ * to compare; its ../index.js is the package imported in process), BENCH_LOG_PROCESSES (child
+ * processes of the paired logging measure per route, default 10, 5 rounds of 1 s each), BENCH_ONLY.
  */
 import autocannon, { type Request as LoadRequest } from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -40,6 +42,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { measureLogCost, spread } from './log-cost.js';
 import { json, markdown, median, rows, type AnswerInfo, type CaseResult, type Results, type Runs } from './report.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,6 +62,7 @@ const ROUND_DURATION = Math.max(1, Math.round(DURATION / 3));
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const LATENCY_CONNECTIONS = [1, 50];
+const LOG_PROCESSES = Number(process.env.BENCH_LOG_PROCESSES ?? 10);
 
 const PHASES = ['mock100', 'baseline', 'logging', 'latency', 'mock10k', 'create', 'prism', 'sessions', 'startup', 'npmstart', 'inprocess'] as const;
 type Phase = (typeof PHASES)[number];
@@ -100,6 +104,7 @@ const results: Results = {
   cases: [],
   latency: [],
   memoryMB: {},
+  logCost: {},
   startupMs: {},
   inProcess: {},
   notApplicable: {},
@@ -517,6 +522,21 @@ async function at100Clients(): Promise<void> {
   }
 }
 
+/**
+ * What info costs, from a silent and an info mock in one child process, alternated round by
+ * round, over LOG_PROCESSES processes: separate processes of one build differ by more than the
+ * 10 % this measures (bench/log-cost.ts).
+ */
+async function logCost(): Promise<void> {
+  if (results.notApplicable['mock-info']) return;
+  for (const { route, label } of ROUTES) {
+    log(`what logging costs, ${label}: a silent and an info mock in each of ${LOG_PROCESSES} processes, 5 rounds of 1 s`);
+    const got = await measureLogCost({ route, rounds: 5, seconds: 1, processes: LOG_PROCESSES, packageMain: PACKAGE_MAIN });
+    results.logCost[route] = { processes: LOG_PROCESSES, ...got };
+    log(`  info ÷ silent: req/s ${spread(got.rps)}, CPU per request ${spread(got.cpu)}`);
+  }
+}
+
 async function at10kClients(): Promise<void> {
   log('mock silent, 10,000 clients');
   const mock = await startMock('silent', LARGE);
@@ -757,6 +777,7 @@ async function main(): Promise<void> {
   log(`Benchmark: ${CONNECTIONS} connections (latency at ${LATENCY_CONNECTIONS.join(' and ')}), ${WARMUP} s warm-up + ${DURATION} s per case, ${os.cpus().length} cores`);
   try {
     if (phase('mock100') || phase('baseline') || phase('logging') || phase('latency')) await timed('100 clients', at100Clients);
+    if (phase('logging')) await timed('logging cost', logCost);
     if (phase('mock10k')) await timed('mock10k', at10kClients);
     if (phase('create')) await timed('create', creates);
     if (phase('prism')) await timed('prism', prism);

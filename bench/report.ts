@@ -55,6 +55,8 @@ export interface LogCost {
   processes: number;
   rps: number[];
   cpu: number[];
+  /** Per process, the best info round ÷ the best silent round (absent in runs before 2026-12-04 20:30). */
+  best?: number[];
 }
 
 export interface Results {
@@ -138,7 +140,7 @@ export function rows(results: Results): Row[] {
     const cost = results.logCost[r.route];
     const rounds = cost ? `${cost.rps.length} rounds in ${cost.processes} processes` : 'rounds';
     add(next(), `${r.label}: what logging costs, mock info ÷ mock silent in one process (median of ${rounds})`, cost ? round3(quantile(cost.rps, 0.5)) : null, { atLeast: 0.9 }, '', 'mock-info');
-    if (cost) out[out.length - 1].note = `quartiles ${round3(quantile(cost.rps, 0.25))}-${round3(quantile(cost.rps, 0.75))}; CPU per request ${round3(quantile(cost.cpu, 0.5))}`;
+    if (cost) out[out.length - 1].note = `quartiles ${round3(quantile(cost.rps, 0.25))}-${round3(quantile(cost.rps, 0.75))}; CPU per request ${round3(quantile(cost.cpu, 0.5))}${cost.best ? `; best round ÷ best round ${round3(quantile(cost.best, 0.5))}` : ''}`;
   }
   const prismBytes = cases.find((c) => c.id === 'prism-list')?.bytesPerRequest;
   const mockListBytes = cases.find((c) => c.id === 'list-silent')?.bytesPerRequest;

@@ -533,7 +533,7 @@ async function logCost(): Promise<void> {
     log(`what logging costs, ${label}: a silent and an info mock in each of ${LOG_PROCESSES} processes, 5 rounds of 1 s`);
     const got = await measureLogCost({ route, rounds: 5, seconds: 1, processes: LOG_PROCESSES, packageMain: PACKAGE_MAIN });
     results.logCost[route] = { processes: LOG_PROCESSES, ...got };
-    log(`  info ÷ silent: req/s ${spread(got.rps)}, CPU per request ${spread(got.cpu)}`);
+    log(`  info ÷ silent: req/s ${spread(got.rps)}, CPU per request ${spread(got.cpu)}; best round ÷ best round per process ${spread(got.best)}`);
   }
 }
 

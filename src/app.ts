@@ -46,7 +46,8 @@ export function buildApp(runtime: MockRuntime, server: { boundHost?: string; log
         // The health check stays open so container healthchecks work without the token; the
         // dashboard's files hold no data (the page asks for the token, then sends it on every call).
         const open = c.req.path === '/__mock/health' || isUiPath(c.req.path);
-        if (!open && requestHeader(c, 'authorization') !== `Bearer ${controlToken}`) {
+        // The scheme is case-insensitive (RFC 9110 §11.1), as on the API.
+        if (!open && /^bearer +(.*)$/i.exec(requestHeader(c, 'authorization') ?? '')?.[1] !== controlToken) {
           throw new ApiError(401, 'The control API requires "Authorization: Bearer <control token>".', { 'www-authenticate': 'Bearer' });
         }
         await next();

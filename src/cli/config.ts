@@ -42,7 +42,7 @@ export const SETTINGS = [
   { flag: 'log-level', env: 'LOG_LEVEL', type: 'string', help: `one of ${LOG_LEVELS.join(', ')} (default info)` },
   { flag: 'log-format', env: 'LOG_FORMAT', type: 'string', help: 'pretty (one readable line per request) or json (default: pretty on a terminal, json elsewhere)' },
   { flag: 'cors-origins', env: 'CORS_ORIGINS', type: 'string', help: "origins besides loopback ones browsers may use (comma-separated; '*': any, unsafe)" },
-  { flag: 'allowed-hosts', env: 'ALLOWED_HOSTS', type: 'string', help: 'host names besides loopback ones browsers may reach the mock under (comma-separated)' },
+  { flag: 'allowed-hosts', env: 'ALLOWED_HOSTS', type: 'string', help: 'more host names the mock answers to: for browsers, and public DNS names for any client (comma-separated)' },
   { flag: 'rate-limits', env: 'RATE_LIMITS', type: 'boolean', help: "enforce each operation's x-qlik-tier rate limit" },
   { flag: 'control-token', env: 'CONTROL_TOKEN', type: 'string', help: 'require "Authorization: Bearer <token>" on /__mock' },
   { flag: 'max-sessions', env: 'MAX_SESSIONS', type: 'string', help: 'how many sessions (x-mock-session) may exist at once (default 100)' },

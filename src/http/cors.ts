@@ -4,7 +4,7 @@ import { cors } from 'hono/cors';
 import { outgoingOf, requestHeader } from './env.js';
 import { errorJson } from './errors.js';
 
-const EXPOSE_HEADERS = ['retry-after', 'allow', 'www-authenticate', 'qlik-confirm-delete'];
+const EXPOSE_HEADERS = ['retry-after', 'allow', 'www-authenticate', 'qlik-confirm-delete', 'location'];
 
 /** Which browsers may talk to the mock, and under which host names. */
 export interface BrowserPolicy {
@@ -20,6 +20,25 @@ export interface BrowserPolicy {
 export function isLoopbackHost(hostname: string): boolean {
   const name = hostname.toLowerCase().replace(/\.$/, '');
   return name === 'localhost' || name.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(name) || name === '[::1]' || name === '::1';
+}
+
+/**
+ * Suffixes no one can register in public DNS (RFC 6761, RFC 2606, ICANN's `.internal`): a page
+ * cannot point such a name at this machine, so clients may reach the mock under it
+ * (`host.docker.internal`, `mock.test`). `.local` is not one: anyone on the LAN answers mDNS.
+ */
+const PRIVATE_SUFFIXES = ['.localhost', '.test', '.example', '.invalid', '.internal'];
+
+/**
+ * A host name a web page could own and point at this machine (DNS rebinding), so that its
+ * same-origin GETs, which carry neither Origin nor Sec-Fetch-Site over plain http, reach the mock
+ * looking like curl's: a dotted name under a public suffix. Not an IP address (no DNS is asked), a
+ * name without a dot (a service container's `qlik`, resolved by the local resolver) or a private suffix.
+ */
+export function isPublicDnsName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  if (!name.includes('.') || name.startsWith('[') || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(name)) return false;
+  return !PRIVATE_SUFFIXES.some((suffix) => name.endsWith(suffix));
 }
 
 /** The host name of a Host header (`[::1]:8080` → `[::1]`), lower case. */
@@ -59,7 +78,8 @@ export interface BrowserStep {
  * A browser's request is refused (403, before it can change anything, whatever its method or
  * content type) when its Host is not a name the mock may be reached under (DNS rebinding), when
  * its Origin is neither allowed nor its own, or when it comes from another site without one. Other
- * clients (curl, SDKs, CI service names) pass untouched and get only `Vary: Origin`.
+ * clients (curl, SDKs, CI service names) pass untouched and get only `Vary: Origin`, unless they
+ * name a public DNS name the mock does not answer to as their Host (a rebinding page's GET).
  *
  * Preflights of allowed origins go to hono/cors. Other allowed requests get the same headers hono/cors would
  * give them, but not through `c.res`: hono/cors sets them there, which on @hono/node-server turns every
@@ -80,6 +100,19 @@ export function browserStep(policy: BrowserPolicy = {}): BrowserStep {
   const exposed = EXPOSE_HEADERS.join(',');
   const refuse = (c: Context, detail: string) => errorJson(c, 403, detail, { vary: 'Origin' });
   const noNext = async () => {};
+  /** Whether a Host header (as sent, port included) is a public DNS name the mock does not answer to; a few kept, most requests send one. */
+  const refusedHosts = new Map<string, boolean>();
+  const isRefusedHost = (host: string): boolean => {
+    let refused = refusedHosts.get(host);
+    if (refused === undefined) {
+      const hostname = hostnameOf(host);
+      refused = isPublicDnsName(hostname) && !hosts.has(hostname);
+      if (refusedHosts.size >= 64) refusedHosts.clear();
+      refusedHosts.set(host, refused);
+    }
+    return refused;
+  };
+  const hostOf = (c: Context): string => requestHeader(c, 'host') ?? c.req.url.slice(c.req.url.indexOf('//') + 2).split('/')[0];
   /** The origin a request's answer allows (null: only Vary), kept for `finish`. */
   const allowedOf = new WeakMap<Context, string | null>();
 
@@ -110,10 +143,17 @@ export function browserStep(policy: BrowserPolicy = {}): BrowserStep {
 
   const check = (c: Context): Response | Promise<Response> | undefined => {
     const origin = requestHeader(c, 'origin');
-    const site = origin === undefined ? requestHeader(c, 'sec-fetch-site') : undefined;
+    const site = origin === undefined ? requestHeader(c, 'sec-fetch-site')?.toLowerCase() : undefined;
     // No Origin, no CORS request (curl, SDKs, server-side code): only `Vary: Origin`, so a cache
-    // never serves this answer to a browser. Three headers fewer cost 6 % of a GET's CPU.
-    if (origin === undefined && site === undefined) return void setHeaders(c, null);
+    // never serves this answer to a browser. Three headers fewer cost 6 % of a GET's CPU. But a
+    // rebinding page's GET looks the same, save for its Host: a public name is refused here too.
+    if (origin === undefined && site === undefined) {
+      const host = hostOf(c);
+      if (isRefusedHost(host)) {
+        return refuse(c, `The mock was reached as "${host.slice(0, 200)}", a public host name it does not answer to: a web page pointing its own name at this machine (DNS rebinding) would reach it so. Use localhost, an IP address or a name without a dot, or start it with --allowed-hosts ${hostnameOf(host).slice(0, 200)}.`);
+      }
+      return void setHeaders(c, null);
+    }
 
     const url = new URL(c.req.url);
     const hostname = url.hostname.toLowerCase();

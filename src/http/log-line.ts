@@ -136,12 +136,20 @@ export function jsonLine(line: RequestLine): string {
 
 const COLORS = { reset: '\x1b[0m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', magenta: '\x1b[35m', cyan: '\x1b[36m' };
 
-/** Control characters (a newline a client put in a percent-encoded path, a detail that repeats it), which would break a terminal's line or forge another. */
-const CONTROL = /[\x00-\x1f\x7f]/;
-const CONTROLS = /[\x00-\x1f\x7f]/g;
-const printable = (text: string): string => (CONTROL.test(text) ? text.replace(CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : text);
+/**
+ * Control characters (a newline a client put in a percent-encoded path, a detail that repeats it;
+ * C1's CSI, which some terminals obey) that would break a terminal's line or forge another, and the
+ * bidirectional overrides and line separators that would make it read as another.
+ */
+const CONTROL = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const CONTROLS = new RegExp(CONTROL.source, 'g');
+const escaped = (c: string): string => {
+  const code = c.charCodeAt(0);
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+};
+const printable = (text: string): string => (CONTROL.test(text) ? text.replace(CONTROLS, escaped) : text);
 
-/** A line as JSON (`msg` and the fields) or as one readable line for a person, control characters shown as `\xNN`. */
+/** A line as JSON (`msg` and the fields) or as one readable line for a person, control characters shown as `\xNN` (`\uNNNN` past U+00FF). */
 export function formatLine(line: RequestLine, format: LogFormat, color = false): string {
   if (format === 'json') return jsonLine(line);
   const paint = (code: keyof typeof COLORS, text: string) => (color ? `${COLORS[code]}${text}${COLORS.reset}` : text);

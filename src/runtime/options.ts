@@ -30,7 +30,7 @@ export interface MockOptions {
   logFormat?: LogFormat;
   /** Origins besides loopback ones a browser may use the mock from; `['*']` allows any (unsafe). */
   corsOrigins?: string[];
-  /** Host names besides loopback ones (and the bound address, the public base URL's) a browser may reach the mock under. */
+  /** Host names besides loopback ones (and the bound address, the public base URL's) a browser may reach the mock under, and any client under a public DNS name. */
   allowedHosts?: string[];
   /** When set, the control API requires `Authorization: Bearer <controlToken>`. */
   controlToken?: string;

@@ -56,6 +56,8 @@ describe('CORS for local frontend development', () => {
       const withOrigin = await fetch(`${mock.url}${API}`, { headers: { ...AUTH, origin: 'http://localhost:3000' } });
       expect(withOrigin.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
       expect(withOrigin.headers.get('access-control-expose-headers')).toContain('qlik-confirm-delete');
+      // The control API's 201s name what they made in Location (a fault rule's URL, a session's).
+      expect(withOrigin.headers.get('access-control-expose-headers')).toContain('location');
       expect(withOrigin.headers.get('vary')).toBe('Origin');
     } finally {
       await mock.close();
@@ -100,6 +102,7 @@ describe('browser safety by default', () => {
     const { app } = await freshMock();
     const get = (site: string) => app.request(`${LOCAL}${API}`, { headers: { 'sec-fetch-site': site, 'sec-fetch-mode': 'no-cors', authorization: 'Bearer t' } });
     expect((await get('cross-site')).status).toBe(403);
+    expect((await get('Cross-Site')).status).toBe(403);
     for (const site of ['same-origin', 'same-site', 'none']) expect((await get(site)).status, site).toBe(200);
   });
 
@@ -125,6 +128,26 @@ describe('browser safety by default', () => {
     expect(((await refused.json()) as any).errors[0].detail).toMatch(/--allowed-hosts rebind\.evil\.example/);
     // Clients that are not browsers (curl, the SDK in Node, CI service names) are unchanged.
     expect((await app.request(`${rebound}${API}`, { headers: { authorization: 'Bearer t', 'sec-fetch-mode': 'cors' } })).status).toBe(200);
+  });
+
+  it("DNS rebinding without an Origin: a rebinding page's same-origin GET (no Origin, no Sec-Fetch-* over plain http) under a public name is a 403 everywhere, and makes no session", async () => {
+    const { app } = await freshMock();
+    const rebound = 'http://rebind.evil.com:8080';
+    for (const path of ['/__mock/state', '/__mock/requests', '/__mock/health', '/', API, `${API}/abc`]) {
+      const refused = await app.request(`${rebound}${path}`, { headers: { ...AUTH, 'x-mock-session': 'squatted' } });
+      expect(refused.status, path).toBe(403);
+      expect(((await refused.json()) as any).errors[0].detail).toMatch(/DNS rebinding.*--allowed-hosts rebind\.evil\.com\.$/);
+    }
+    const sessions = await app.request(`${LOCAL}/__mock/sessions`);
+    expect(((await sessions.json()) as any).sessions.map((s: any) => s.name)).not.toContain('squatted');
+    // Names no page can own: IP addresses, names without a dot (a service container), private suffixes.
+    for (const host of ['qlik:8080', '10.0.0.5:8080', '[fd00::1]:8080', 'host.docker.internal:8080', 'mock.test', 'app.localhost:3000', 'QLIK.INTERNAL.']) {
+      expect((await app.request(`http://${host}${API}`, { headers: AUTH })).status, host).toBe(200);
+    }
+    // A public name the mock is told it answers to.
+    const named = await freshMock({ allowedHosts: ['mock.ci.acme.com'] });
+    expect((await named.app.request(`http://mock.ci.acme.com:8080${API}`, { headers: AUTH })).status).toBe(200);
+    expect((await named.app.request(`http://mock.ci.acme.com.evil.com${API}`, { headers: AUTH })).status).toBe(403);
   });
 
   it('a host given in --allowed-hosts, the public base URL and the bound address are names a browser may use; its own origin is allowed', async () => {
@@ -228,6 +251,11 @@ describe('control token', () => {
     const app = createApp({ controlToken: 'let-me-in' });
     expect((await app.request('/__mock/openapi.json')).status).toBe(401);
     expect((await app.request('/__mock/openapi.json', { headers: { authorization: 'Bearer let-me-in' } })).status).toBe(200);
+    // The scheme in any case, as on the API; the token exactly.
+    expect((await app.request('/__mock/openapi.json', { headers: { authorization: 'bearer let-me-in' } })).status).toBe(200);
+    for (const wrong of ['Bearer let-me-inx', 'Bearer LET-ME-IN', 'Basic let-me-in', 'Bearerlet-me-in']) {
+      expect((await app.request('/__mock/openapi.json', { headers: { authorization: wrong } })).status, wrong).toBe(401);
+    }
     expect((await app.request('/__mock/health')).status).toBe(200);
     expect((await app.request(API, { headers: { authorization: 'Bearer anything' } })).status).toBe(200);
   });

@@ -251,3 +251,20 @@ describe('journal reads of a full journal', () => {
     expect(held, `${(held / 1048576).toFixed(1)} MiB held for 100 reads of ${(size / 1048576).toFixed(1)} MiB`).toBeLessThan(3 * size);
   }, 60_000);
 });
+
+describe('the Host a request names, over a socket', () => {
+  it("refuses a public DNS name it does not answer to (a rebinding page's GET), whatever the client; loopback, IPs and names without a dot pass", async () => {
+    const { port } = await start();
+    const ask = async (host: string) => {
+      const connection = await RawConnection.open(port);
+      await connection.write(`GET ${API}/${FIXTURE_ID} HTTP/1.1\r\nHost: ${host}\r\n${OWNER}\r\n`);
+      const reply = await connection.reply();
+      connection.destroy();
+      return reply;
+    };
+    const refused = await ask('rebind.attacker.com:8080');
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body).errors[0].detail).toContain('--allowed-hosts rebind.attacker.com.');
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'qlik:8080', '192.168.1.20']) expect((await ask(host)).status, host).toBe(200);
+  });
+});

@@ -63,9 +63,22 @@ function rewriteRefs(schema: unknown): AnySchema {
   return JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"oas#/components/'));
 }
 
-/** One readable sentence from ajv's first error, e.g. `body.redirectUris[0] must be string`. */
+/**
+ * The error a person needs: ajv's first, except under an `anyOf` or `oneOf`, where each branch
+ * failed in its own way: the one that got furthest into the value (a JWK's bad `use`, not "must be
+ * string" for the list of strings a key list is not), a branch the value's type matched first.
+ */
+function chosenError(errors: ErrorObject[] | null | undefined): ErrorObject | undefined {
+  if (!errors?.some((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')) return errors?.[0];
+  const rank = (e: ErrorObject) => e.instancePath.split('/').length * 2 + (e.keyword === 'type' ? 0 : 1);
+  let best: ErrorObject | undefined;
+  for (const e of errors) if (e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && (!best || rank(e) > rank(best))) best = e;
+  return best ?? errors[0];
+}
+
+/** One readable sentence from ajv's error (see chosenError), e.g. `body.redirectUris[0] must be string`. */
 export function describeSchemaError(errors: ErrorObject[] | null | undefined, root = 'body'): string {
-  const error = errors?.[0];
+  const error = chosenError(errors);
   if (!error) return `${root} is invalid.`;
   const where =
     root +

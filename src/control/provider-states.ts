@@ -154,7 +154,7 @@ function clientParams(ctx: StateContext, params: Record<string, unknown>, state:
   const owner = ctx.world.identities.config.default;
   const str = (name: string, fallback: string | undefined): string => {
     const value = params[name] ?? fallback;
-    if (typeof value !== 'string' || value.length === 0 || value.length > 512) throw new ProviderStateError(`params.${name} must be a non-empty string.`);
+    if (typeof value !== 'string' || value.length === 0 || value.length > 512) throw new ProviderStateError(`params.${name} must be a non-empty string of at most 512 characters${typeof value === 'string' && value.length > 512 ? `; it has ${value.length}` : ''}.`);
     return value;
   };
   const appType = str('appType', fromText.appType ?? 'web') as AppType;
@@ -217,6 +217,8 @@ function putClient(ctx: StateContext, params: Record<string, unknown>, state: st
     records.push({ hint, hash: sha256Hex(plaintext), createdAt: now, createdBy: p.ownerId });
   }
   client.secrets = records;
+  // A client id is unique across tenants: the state's client takes it from another tenant's.
+  for (const other of ctx.world.store.clients()) if (other.clientId === p.clientId && other.tenantId !== p.tenantId) ctx.world.store.delete(other.tenantId, other.clientId);
   ctx.world.store.put(client);
   const result: Result = { clientId: p.clientId, appType: p.appType, tenantId: p.tenantId, clientName: p.clientName };
   if (client.publishedAt) result.publishedAt = client.publishedAt;

@@ -19,7 +19,8 @@ const FORM = 'application/x-www-form-urlencoded';
  * sends them in the URL: the journal and the log line show the rest as it came.
  */
 export function maskQuery(search: string): string {
-  if (!search.includes('client_')) return search;
+  // A name may come percent-encoded (`client%5Fsecret`): URLSearchParams decodes it like the endpoint.
+  if (!search.includes('client_') && !(search.includes('%') && decodedIncludes(search, 'client_'))) return search;
   const params = new URLSearchParams(search);
   let masked = false;
   for (const name of CREDENTIAL_FIELDS) {
@@ -53,4 +54,13 @@ function maskDeep(value: unknown, depth = 0): unknown {
   const masked: Record<string, unknown> = Object.create(null);
   for (const [key, item] of Object.entries(value)) masked[key] = CREDENTIAL_FIELDS.includes(key) ? REDACTED : maskDeep(item, depth + 1);
   return masked;
+}
+
+function decodedIncludes(text: string, part: string): boolean {
+  try {
+    return decodeURIComponent(text).includes(part);
+  } catch {
+    // A malformed escape: URLSearchParams reads the rest anyway, so look there.
+    return true;
+  }
 }

@@ -111,11 +111,12 @@ export function parseSnapshot(data: unknown): Snapshot {
   const validateSnapshot = snapshotValidator();
   if (!validateSnapshot(data)) throw new Error(describeSchemaError(validateSnapshot.errors, 'state'));
   const snapshot = data as unknown as Snapshot;
-  const seen = new Set<string>();
+  // By id alone: a client id names one client across tenants, as in Qlik Cloud (the token endpoint finds a client by it).
+  const tenantOf = new Map<string, string>();
   snapshot.clients.forEach((client, i) => {
-    const key = `${client.tenantId}\u0000${client.clientId}`;
-    if (seen.has(key)) throw new Error(`state.clients[${i}].clientId "${client.clientId}" appears twice in tenant "${client.tenantId}".`);
-    seen.add(key);
+    const other = tenantOf.get(client.clientId);
+    if (other !== undefined) throw new Error(`state.clients[${i}].clientId "${client.clientId}" appears twice, in tenant "${other}" and in tenant "${client.tenantId}"; a client id is unique across tenants.`);
+    tenantOf.set(client.clientId, client.tenantId);
     const hints = client.secrets.map((s) => s.hint);
     if (new Set(hints).size !== hints.length) throw new Error(`state.clients[${i}].secrets has two secrets with the same hint.`);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { API } from '../support/api.js';
+import { OTHER_TENANT as OTHER_TENANT_ID } from '../support/model.js';
 import { controlMock, expectError } from './control-helpers.js';
 
 const ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -54,6 +55,19 @@ describe('Pact provider states', () => {
 
     const two = await control.post('/provider-states', { state: 'a web client with secrets', params: { secrets: 2, clientId: ID } });
     expect(two.body.secretHints).toHaveLength(2);
+  });
+
+  it('a client id is unique across tenants: a state naming it in another tenant moves it there, and its secret gets a token', async () => {
+    const { api, control } = await controlMock();
+    const other = OTHER_TENANT_ID;
+    const first = await control.post('/provider-states', { state: 'a web client exists', params: { clientId: ID, tenantId: other, secrets: 1 } });
+    const second = await control.post('/provider-states', { state: 'a web client exists', params: { clientId: ID, secrets: 1 } });
+    expect(first.body.tenantId).toBe(other);
+    expect(second.body.tenantId).not.toBe(other);
+    const holders = (await control.get('/state')).body.clients.filter((c: any) => c.clientId === ID).map((c: any) => c.tenantId);
+    expect(holders).toEqual([second.body.tenantId]);
+    const issued = await api.post('/oauth/token', { token: null, body: { grant_type: 'client_credentials', client_id: ID, client_secret: second.body.clientSecrets[0] } });
+    expect(issued.status).toBe(200);
   });
 
   it('is idempotent: a retried setup gives the same ids and one client', async () => {
@@ -127,5 +141,8 @@ describe('Pact provider states', () => {
     expectError(await control.post('/provider-states', { state: 'a web client with 6 secrets' }), 400, /params\.secrets/);
     expectError(await control.post('/provider-states', { state: 'a client exists', params: { appType: 'desktop' } }), 400, /params\.appType/);
     expectError(await control.post('/provider-states', { state: 'a spa client exists', params: { secrets: 1 } }), 400, /Only web clients/);
+    // Too long is said so, not "empty".
+    expectError(await control.post('/provider-states', { state: 'a client exists', params: { clientName: 'a'.repeat(600) } }), 400, /params\.clientName must be a non-empty string of at most 512 characters; it has 600\./);
+    expectError(await control.post('/provider-states', { state: 'a client exists', params: { clientName: '' } }), 400, /params\.clientName must be a non-empty string of at most 512 characters\.$/);
   });
 });

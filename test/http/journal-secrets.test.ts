@@ -79,4 +79,20 @@ describe('the journal never holds a credential of the token endpoint', () => {
     }
     expect(JSON.parse(lines[0]).path).toBe('/oauth/token?client_id=a&client_secret=%5BREDACTED%5D&client_assertion=%5BREDACTED%5D');
   });
+
+  it('nor when the credential names come percent-encoded, on the token endpoint or the API', async () => {
+    const lines: string[] = [];
+    const app = createApp({ logLevel: 'info', logSink: (line) => lines.push(line) });
+    for (const query of [`client%5Fsecret=${SECRET}`, `%63lient_secret=${SECRET}`, `client%5Fassertion=${ASSERTION}`, `%63%6C%69%65%6E%74%5F%73%65%63%72%65%74=${SECRET}&bad=%E0%A4%A`]) {
+      for (const path of ['/oauth/token', '/api/v1/oauth-clients']) await (await app.request(`${path}?${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).text();
+    }
+    const text = await (await app.request('/__mock/requests')).text();
+    const entries = (JSON.parse(text) as { requests: { query: Record<string, string> }[] }).requests;
+    expect(entries).toHaveLength(8);
+    for (const output of [text, lines.join('\n')]) {
+      expect(output).not.toContain(SECRET.slice(0, 10));
+      expect(output).not.toContain(ASSERTION);
+    }
+    for (const entry of entries) expect(Object.values(entry.query)).toContain('[REDACTED]');
+  });
 });

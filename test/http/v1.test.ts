@@ -143,6 +143,10 @@ describe('v1: creating and changing', () => {
     expectError(await api.patch(url, { body: [{ op: 'replace', path: '/redirectUris', value: Array.from({ length: 6 }, (_, i) => `https://spa.example.com/${i}`) }] }), 400, /at most 5/);
     expectError(await api.patch(url, { body: [{ op: 'replace', path: '/allowedOrigins', value: ['https://spa.example.com/path'] }] }), 400, /must be an origin/);
     expectError(await api.patch(url, { body: [{ op: 'replace', path: '/publicKeys', value: [{ ...EC_KEY, alg: 'RS256' }] }] }), 400, /does not fit kty EC/);
+    // A key the JWK schema refuses is named as a key, not as a list of strings it never was.
+    expectError(await api.patch(url, { body: [{ op: 'replace', path: '/publicKeys', value: [{ ...EC_KEY, use: 'enc' }] }] }), 400, /^body\[0\]\.value\[0\]\.use must be one of "sig"\.$/);
+    expectError(await api.patch(url, { body: [{ op: 'replace', path: '/publicKeys', value: [{ kty: 'RSA' }] }] }), 400, /^body\[0\]\.value\[0\] must have the property "\w+"\.$/);
+    expectError(await api.patch(url, { body: [{ op: 'replace', path: '/clientName', value: 5 }] }), 400, /^body\[0\]\.value must be string\.$/);
     expectError(await api.patch(url, { body: [{ op: 'remove', path: '/clientName' }] }), 400, /cannot be removed/);
     expectError(await api.patch(url, { body: [{ op: 'replace', path: '/allowedAuthMethods', value: ['private_key_jwt'] }, { op: 'remove', path: '/publicKeys' }] }), 400, /requires at least one entry in publicKeys/);
     expect((await api.get(url)).body).toEqual(before);

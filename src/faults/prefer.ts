@@ -14,7 +14,7 @@ export class PreferError extends Error {
 /**
  * Reads Prism's per-request convention from a `Prefer` header (RFC 7240): `code=503`,
  * `delay=250`, or both (`code=503, delay=250`; `,` or `;` separate them). Other preferences
- * (e.g. `return=minimal`) are ignored. A `code` outside 400-599 or a `delay` that is not a
+ * (e.g. `return=minimal`) and repeats of one already read are ignored. A `code` outside 400-599 or a `delay` that is not a
  * whole number is a PreferError (answered 400): a typo should not pass silently.
  * Returns undefined when the header asks for neither.
  */
@@ -25,6 +25,8 @@ export function parsePrefer(header: string | undefined): PreferFault | undefined
     const eq = part.indexOf('=');
     if (eq < 0) continue;
     const name = part.slice(0, eq).trim().toLowerCase();
+    // RFC 7240 §2: a preference given twice counts once, the first time; later ones are ignored.
+    if ((name === 'code' && result?.code !== undefined) || (name === 'delay' && result?.delayMs !== undefined)) continue;
     const value = part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
     if (name === 'code') {
       const code = /^\d{3}$/.test(value) ? Number(value) : NaN;

@@ -16,6 +16,11 @@ describe('parsePrefer', () => {
     expect(parsePrefer('return=minimal, code=404')).toEqual({ code: 404 });
   });
 
+  it('reads a preference given twice the first time only, as RFC 7240 says', () => {
+    expect(parsePrefer('code=503, code=404')).toEqual({ code: 503 });
+    expect(parsePrefer('delay=5, code=429, delay=7, code=abc')).toEqual({ code: 429, delayMs: 5 });
+  });
+
   it('caps the delay at one minute', () => {
     expect(parsePrefer('delay=600000')).toEqual({ delayMs: 60_000 });
   });

@@ -14,8 +14,9 @@ export class PreferError extends Error {
 /**
  * Reads Prism's per-request convention from a `Prefer` header (RFC 7240): `code=503`,
  * `delay=250`, or both (`code=503, delay=250`; `,` or `;` separate them). Other preferences
- * (e.g. `return=minimal`) and repeats of one already read are ignored. A `code` outside 400-599 or a `delay` that is not a
- * whole number is a PreferError (answered 400): a typo should not pass silently.
+ * (e.g. `return=minimal`) and repeats of one already read are ignored. A `code` outside
+ * 400-599 or a `delay` that is not a whole number is a PreferError (answered 400): a typo
+ * should not pass silently.
  * Returns undefined when the header asks for neither.
  */
 export function parsePrefer(header: string | undefined): PreferFault | undefined {

@@ -339,6 +339,7 @@ export const SOCKET_CASES: SocketCase[] = [
   { name: 'HTTP/1.1 without Host', bullet: 'headers', expectStatus: 400, note: 'RFC 9112 §3.2; the connection is kept' },
   { name: 'an empty Host header', bullet: 'headers', expectStatus: 400 },
   { name: 'a Host header that is not a host', bullet: 'headers', expectStatus: 400 },
+  { name: 'a Host that is a public DNS name', bullet: 'headers', expectStatus: 403, note: 'what a DNS-rebinding page sends; `--allowed-hosts` names one the mock answers to' },
   { name: 'HTTP/1.0 without Host', bullet: 'headers', expectStatus: 200, closes: true, note: 'served as addressed to the mock: paging links keep its port' },
   { name: 'an unknown Expect', bullet: 'headers', expectStatus: 417 },
   { name: 'Transfer-Encoding: gzip, chunked', bullet: 'headers', expectStatus: 501, closes: true, note: 'a transfer coding the mock does not decode (RFC 9112 §6.1); nothing is created' },

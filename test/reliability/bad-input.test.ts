@@ -441,6 +441,7 @@ describe('bad input over a real socket', () => {
     },
     'an empty Host header': () => rawExchange(mock.port, `GET ${API} HTTP/1.1\r\nHost: \r\nAuthorization: Bearer owner-token\r\n\r\n`),
     'a Host header that is not a host': () => rawExchange(mock.port, `GET ${API} HTTP/1.1\r\nHost: a b\r\nAuthorization: Bearer owner-token\r\n\r\n`),
+    'a Host that is a public DNS name': () => rawExchange(mock.port, `GET ${API} HTTP/1.1\r\nHost: rebind.attacker.com:${mock.port}\r\nAuthorization: Bearer owner-token\r\n\r\n`),
     'HTTP/1.0 without Host': async () => {
       const reply = await rawExchange(mock.port, `GET ${API}?limit=1 HTTP/1.0\r\nAuthorization: Bearer owner-token\r\n\r\n`);
       later('HTTP/1.0 without Host', async () => expect(JSON.parse(reply.body).links.next.href).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${mock.port}${API}\\?`)));

@@ -1,4 +1,5 @@
 import { faultRuleSchema } from '../faults/rules.js';
+import { snapshotSchema } from '../store/snapshot.js';
 import { UI_FILES } from './ui.js';
 
 const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -10,7 +11,7 @@ const noContent = { description: 'Done; no body.' };
  * The control API under /__mock, described as OpenAPI 3.0 (served at
  * GET /__mock/control.openapi.json). A test checks that every registered control route is here.
  */
-export const controlOpenApi = {
+export const controlOpenApi = withSessionAndToken({
   openapi: '3.0.3',
   info: {
     title: 'qlik-oauth-clients-mock control API',
@@ -280,25 +281,14 @@ export const controlOpenApi = {
       Health: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] }, clients: { type: 'integer' } } },
       ResetResult: { type: 'object', properties: { status: { type: 'string', enum: ['reset'] }, clients: { type: 'integer' }, faults: { type: 'integer' } } },
       StateResult: { type: 'object', properties: { clients: { type: 'integer' } } },
-      Snapshot: {
-        type: 'object',
-        required: ['version', 'clients'],
-        additionalProperties: false,
-        properties: {
-          version: { type: 'integer', enum: [1] },
-          clients: { type: 'array', items: { type: 'object', description: 'A stored client: the API view plus tenantId and secrets (hint, sha-256 hash, createdAt, createdBy).' } },
-        },
-      },
+      // The schema PUT checks, as the store declares it (`const` is OpenAPI 3.1's: an enum here).
+      Snapshot: { ...snapshotSchema, properties: { ...snapshotSchema.properties, version: { type: 'integer', enum: [1] } } },
       FaultRule: faultRuleSchema,
+      // Closed like the rule it extends (an allOf could not add properties to it).
       FaultRuleView: {
-        allOf: [
-          ref('FaultRule'),
-          {
-            type: 'object',
-            required: ['id', 'hits', 'remaining'],
-            properties: { hits: { type: 'integer' }, remaining: { type: 'integer', nullable: true, description: 'null: unlimited' } },
-          },
-        ],
+        ...faultRuleSchema,
+        required: ['id', 'hits', 'remaining'],
+        properties: { ...faultRuleSchema.properties, hits: { type: 'integer' }, remaining: { type: 'integer', nullable: true, description: 'null: unlimited' } },
       },
       ScenarioSummary: {
         type: 'object',
@@ -331,7 +321,12 @@ export const controlOpenApi = {
           status: { type: 'integer', description: '0: the connection was dropped' },
           durationMs: { type: 'number' },
           fault: { type: 'string', description: 'The fault rule id, "prefer" or "rate-limit" that shaped the answer' },
-          error: { type: 'string', description: "The detail of the error answered (absent for a success, or a fault rule's own body)" },
+          error: {
+            type: 'object',
+            required: ['detail', 'traceId'],
+            properties: { detail: { type: 'string' }, traceId: { type: 'string' } },
+            description: "The error answered, as its body said it (absent for a success, or a fault rule's own body)",
+          },
         },
       },
       ProviderStateRequest: {
@@ -347,4 +342,54 @@ export const controlOpenApi = {
       },
     },
   },
-} as const;
+} as const);
+
+type Operation = { parameters?: unknown[]; responses: Record<string, unknown>; security?: unknown[] };
+
+/**
+ * What every control route shares, added to each operation: the `x-mock-session` header (a bad
+ * name is a 400; a new session past --max-sessions a 429), and the control token, which a mock
+ * started with one requires everywhere but on the health check and the dashboard's files (401).
+ */
+function withSessionAndToken<T extends { paths: Record<string, Record<string, unknown>>; components: Record<string, unknown> }>(doc: T): T {
+  const paths: Record<string, Record<string, Operation>> = {};
+  for (const [path, item] of Object.entries(doc.paths)) {
+    const open = path === '/__mock/health' || path.startsWith('/__mock/ui');
+    paths[path] = Object.fromEntries(
+      Object.entries(item as Record<string, Operation>).map(([method, operation]) => [
+        method,
+        {
+          ...operation,
+          parameters: [...(operation.parameters ?? []), { $ref: '#/components/parameters/Session' }],
+          responses: {
+            400: error('A bad request, or a bad x-mock-session name.'),
+            ...(open ? {} : { 401: error('The mock was started with a control token and the request did not send it.') }),
+            429: error('A new session past --max-sessions.'),
+            ...operation.responses,
+          },
+          ...(open ? { security: [] } : {}),
+        },
+      ]),
+    );
+  }
+  return {
+    ...doc,
+    // No token, or the control token when the mock was started with one.
+    security: [{}, { controlToken: [] }],
+    paths,
+    components: {
+      ...doc.components,
+      parameters: {
+        Session: {
+          name: 'x-mock-session',
+          in: 'header',
+          required: false,
+          description: 'The session (an isolated world) the request acts on; without it, the default one. Made on first use.',
+          schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+        },
+      },
+      securitySchemes: { controlToken: { type: 'http', scheme: 'bearer', description: 'The --control-token the mock was started with, if any.' } },
+    },
+  };
+}
+

@@ -86,8 +86,19 @@ function readHolder(lockPath: string): Holder | undefined {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
+  }
+  return !isZombie(pid);
+}
+
+/** A killed process its parent has not reaped yet (no init in a container): dead, though signals reach it (Linux's /proc). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command name, which is in parentheses and may hold any character.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false; // no /proc (macOS, Windows): as alive as kill says
   }
 }

@@ -60,6 +60,21 @@ describe('the data file lock', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).clients[0].clientId).toBe('theirs');
   });
 
+  it('takes over a lock whose holder was killed but not yet reaped (a zombie: no init in a container)', async () => {
+    // The shell starts a sleep, then becomes a sleep that never waits for it: killed, it stays a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 60']);
+    children.push(parent);
+    const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+    process.kill(pid, 'SIGKILL');
+    const stateOf = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0];
+    for (let i = 0; i < 100 && stateOf() !== 'Z'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(stateOf()).toBe('Z');
+    const file = tempFile();
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid, host: hostname() }));
+    await open(file);
+    expect(holder(file)).toEqual({ pid: process.pid, host: hostname() });
+  });
+
   it.each([
     ['a process that is gone', () => ({ pid: spawnSync(process.execPath, ['-e', '']).pid, host: hostname() })],
     ['another host', () => ({ pid: process.ppid, host: `not-${hostname()}` })],

@@ -77,7 +77,7 @@ export function describeError(error: unknown): { status: number; detail: string;
   if (error instanceof DomainError) return { status: DOMAIN_STATUS[error.kind], detail: error.message, headers: {} };
   if (error instanceof QueryError || error instanceof SessionNameError) return { status: 400, detail: error.message, headers: {} };
   // Not the API's rate limit, whose title 429 carries elsewhere.
-  if (error instanceof SessionLimitError) return { status: 429, detail: error.message, headers: { 'retry-after': '60' }, title: 'Too many sessions.' };
+  if (error instanceof SessionLimitError) return { status: 429, detail: error.message, headers: { 'retry-after': String(error.retryAfterSeconds) }, title: 'Too many sessions.' };
   if (error instanceof SessionExistsError) return { status: 409, detail: error.message, headers: {} };
   if (error instanceof DataFileError) return { status: 500, detail: `${error.message}.`, headers: {} };
   return { status: 500, detail: 'The mock failed unexpectedly; this is a bug in the mock.', headers: {}, unexpected: oneLine(error) };

@@ -1,3 +1,4 @@
+import { isDotSegment } from '../domain/ids.js';
 import type { MockWorld } from './world.js';
 
 /** What a session name may be: short and safe in a header, a URL path and a log line. */
@@ -14,6 +15,13 @@ export class SessionNameError extends Error {
 /** No room for another session (429). */
 export class SessionLimitError extends Error {
   override name = 'SessionLimitError';
+  constructor(
+    message: string,
+    /** When the least recently used session expires and its place is free. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
 
 /** A session made explicitly while one of that name exists (409). */
@@ -85,8 +93,11 @@ export class Sessions {
     if (this.named.has(name)) throw new SessionExistsError(`A session named "${name}" exists; DELETE /__mock/sessions/${name} ends it.`);
     this.expire();
     if (this.named.size >= this.limits.max) {
+      // The first entry is the least recently used (a use moves a session to the end): it expires first.
+      const oldest = this.named.values().next().value!.lastUsed;
       throw new SessionLimitError(
         `The mock holds ${this.named.size} sessions, its limit (--max-sessions); end one with DELETE /__mock/sessions/{name} or wait for one to be idle for ${spokenDuration(this.limits.ttlMs)} (--session-ttl).`,
+        Math.max(1, Math.ceil((oldest + this.limits.ttlMs - this.limits.now()) / 1000)),
       );
     }
     const world = this.make(name, scenario);
@@ -148,7 +159,7 @@ function checkName(name: string): void {
   }
   if (name.toLowerCase() === 'default') throw new SessionNameError('"default" names the session of requests without the header; choose another name.');
   // A URL path resolves them away: DELETE /__mock/sessions/.. could never name the session.
-  if (name === '.' || name === '..') throw new SessionNameError(`"${name}" cannot be a session name: in a URL path it means a folder, not a name.`);
+  if (isDotSegment(name)) throw new SessionNameError(`"${name}" cannot be a session name: in a URL path it means a folder, not a name.`);
 }
 
 /** 90 s, 30 min, 2 h: a duration as --session-ttl takes it, in its largest whole unit. */

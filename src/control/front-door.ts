@@ -64,8 +64,29 @@ function frontDoorHtml(info: ReturnType<typeof frontDoorInfo>): string {
 export function frontDoor(runtime: MockRuntime) {
   return (c: Context<AppEnv>): Response => {
     const info = frontDoorInfo(runtime, requestOrigin(c.req.raw, runtime.publicBaseUrl));
-    const accept = c.req.header('accept') ?? '';
-    if (!accept.includes('text/html')) return c.json(info);
-    return c.html(frontDoorHtml(info), 200, { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'", 'x-content-type-options': 'nosniff' });
+    // The answer depends on Accept (and, as every answer, on Origin): a cache must tell them apart.
+    const vary = { vary: 'Accept, Origin' };
+    if (!wantsHtml(c.req.header('accept'))) return c.json(info, 200, vary);
+    return c.html(frontDoorHtml(info), 200, { ...vary, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'", 'x-content-type-options': 'nosniff' });
   };
+}
+
+/**
+ * Whether an Accept header asks for HTML: `text/html` named with a weight above 0 and at least
+ * that of `application/json` (RFC 9110 §12.5.1). Wildcards choose nothing: curl's `*\/*` gets
+ * JSON, a browser's `text/html,…,*\/*;q=0.8` the page.
+ */
+export function wantsHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  let html = 0;
+  let json = 0;
+  for (const range of accept.split(',')) {
+    const [type, ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    if (!(weight >= 0 && weight <= 1)) continue;
+    if (type === 'text/html') html = Math.max(html, weight);
+    else if (type === 'application/json') json = Math.max(json, weight);
+  }
+  return html > 0 && html >= json;
 }

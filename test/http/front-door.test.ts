@@ -39,6 +39,14 @@ describe('the front door: GET /', () => {
     expect(((await (await app.request('/__mock/requests')).json()) as any).requests).toEqual([]);
   });
 
+  it('chooses by the weights of Accept, and says that it varies by it', async () => {
+    const app = createApp();
+    const typeFor = async (accept: string) => (await app.request('/', { headers: { accept } })).headers.get('content-type') ?? '';
+    for (const browser of ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'text/html', 'TEXT/HTML;q=0.5, application/json;q=0.4']) expect(await typeFor(browser), browser).toMatch(/^text\/html/);
+    for (const other of ['*/*', 'application/json;q=0.5, text/html;q=0.1', 'text/html;q=0', 'text/html;q=abc', 'application/*']) expect(await typeFor(other), other).toMatch(/^application\/json/);
+    for (const accept of ['text/html', 'application/json']) expect((await app.request('/', { headers: { accept } })).headers.get('vary')).toMatch(/^Accept, Origin/);
+  });
+
   it('is GET and HEAD only: another method is a 405 with Allow, logged once', async () => {
     const lines: string[] = [];
     const app = createApp({ logLevel: 'info', logSink: (line) => lines.push(line) });

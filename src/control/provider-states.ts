@@ -1,4 +1,4 @@
-import { sha256Hex } from '../domain/ids.js';
+import { isDotSegment, sha256Hex } from '../domain/ids.js';
 import { HINT_LENGTH } from '../domain/secrets.js';
 import { APP_TYPES, type AppType, type StoredClient, type StoredSecret } from '../domain/types.js';
 import type { Scenario } from '../faults/scenarios.js';
@@ -165,8 +165,10 @@ function clientParams(ctx: StateContext, params: Record<string, unknown>, state:
   const published = params.published ?? fromText.published ?? false;
   if (typeof published !== 'boolean') throw new ProviderStateError('params.published must be true or false.');
   if (published && appType === 'anonymous-embed') throw new ProviderStateError('An anonymous-embed client cannot be published.');
+  const clientId = str('clientId', fromText.clientId ?? derivedId(state, params));
+  if (isDotSegment(clientId)) throw new ProviderStateError(`params.clientId cannot be "${clientId}": .../oauth-clients/${clientId} is resolved away by URL parsing, so the client could not be read.`);
   return {
-    clientId: str('clientId', fromText.clientId ?? derivedId(state, params)),
+    clientId,
     appType,
     clientName: str('clientName', `Pact ${appType} client`),
     tenantId: str('tenantId', owner.tenantId),

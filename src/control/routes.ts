@@ -223,8 +223,9 @@ function journalFilter(c: Context<AppEnv>): JournalFilter {
   }
   const limit = one('limit');
   if (limit !== undefined) {
-    if (!/^[1-9]\d{0,6}$/.test(limit)) throw new ApiError(400, `limit must be a positive whole number, not "${limit}".`);
-    filter.limit = Number(limit);
+    if (!/^[1-9]\d*$/.test(limit)) throw new ApiError(400, `limit must be a positive whole number, not "${limit}".`);
+    // Past what the journal holds, everything it holds.
+    filter.limit = Math.min(Number(limit), Number.MAX_SAFE_INTEGER);
   }
   return filter;
 }

@@ -55,3 +55,6 @@ export function parseTimestampMicros(timestamp: string): number {
 }
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** `.` and `..`: path segments URL parsing resolves away, so nothing named so could be addressed in a URL. */
+export const isDotSegment = (name: string): boolean => name === '.' || name === '..';

@@ -36,7 +36,7 @@ export function parsePrefer(header: string | undefined): PreferFault | undefined
       }
       (result ??= {}).code = code;
     } else if (name === 'delay') {
-      if (!/^\d{1,9}$/.test(value)) throw new PreferError(`Prefer: delay=${value} must be a whole number of milliseconds.`);
+      if (!/^\d+$/.test(value)) throw new PreferError(`Prefer: delay=${value} must be a whole number of milliseconds.`);
       (result ??= {}).delayMs = Math.min(Number(value), MAX_DELAY_MS);
     }
   }

@@ -121,6 +121,7 @@ export function parseFaultRule(input: unknown, operationIds: readonly string[], 
     if (rule.headers !== undefined) fail('headers', 'cannot be combined with connection "reset" (no response is sent).');
   } else if (rule.connection === 'malformed-json') {
     if (rule.body !== undefined && typeof rule.body !== 'string') fail('body', 'must be a string (the broken JSON text to send) with connection "malformed-json".');
+    if (rule.status === 204 || rule.status === 205 || rule.status === 304) fail('status', `cannot be ${rule.status} with connection "malformed-json": a ${rule.status} carries no body to break.`);
   } else {
     if (rule.status !== undefined && rule.status < 400) fail('status', 'must be an error status (400-599); other statuses only with connection "malformed-json".');
     if (rule.status === undefined && rule.body !== undefined) fail('body', 'needs a "status".');
@@ -141,6 +142,8 @@ export function parseFaultRule(input: unknown, operationIds: readonly string[], 
     fail('operationId', `"${rule.operationId}" is not an operation of the mock; one of ${operationIds.map((o) => `"${o}"`).join(', ')}.`);
   }
   if (rule.path !== undefined) {
+    // A request path starts with "/": a pattern that starts with a letter or digit never matches one.
+    if (/^\^?[A-Za-z0-9_-]/.test(rule.path)) fail('path', `"${rule.path}" can never match: request paths start with "/" (e.g. "/api/v1/oauth-clients").`);
     try {
       compilePathPattern(rule.path);
     } catch (error) {

@@ -2,6 +2,7 @@ import { onFirstUse } from '../contract/ajv.js';
 import { APP_TYPES } from '../domain/types.js';
 import { describeSchemaError } from '../contract/validators.js';
 import type { Snapshot } from './types.js';
+import { isDotSegment } from '../domain/ids.js';
 
 const timestamp = { type: 'string', format: 'date-time' };
 const strings = (maxLength: number) => ({ type: 'array', items: { type: 'string', maxLength } });
@@ -114,6 +115,7 @@ export function parseSnapshot(data: unknown): Snapshot {
   // By id alone: a client id names one client across tenants, as in Qlik Cloud (the token endpoint finds a client by it).
   const tenantOf = new Map<string, string>();
   snapshot.clients.forEach((client, i) => {
+    if (isDotSegment(client.clientId)) throw new Error(`state.clients[${i}].clientId cannot be "${client.clientId}": .../oauth-clients/${client.clientId} is resolved away by URL parsing, so the client could not be read.`);
     const other = tenantOf.get(client.clientId);
     if (other !== undefined) throw new Error(`state.clients[${i}].clientId "${client.clientId}" appears twice, in tenant "${other}" and in tenant "${client.tenantId}"; a client id is unique across tenants.`);
     tenantOf.set(client.clientId, client.tenantId);

@@ -57,6 +57,7 @@ describe('the control API', () => {
     expectError(await control.put('/state', '{"version":1,'), 400, /not valid JSON/);
     const twice = { version: 1, clients: [before.clients[0], before.clients[0]] };
     expectError(await control.put('/state', twice), 400, /appears twice/);
+    expectError(await control.put('/state', { version: 1, clients: [{ ...before.clients[0], clientId: '..' }] }), 400, /state\.clients\[0\]\.clientId cannot be "\.\."/);
     // Also in two tenants: a client id names one client.
     const acrossTenants = { version: 1, clients: [before.clients[0], { ...before.clients[0], tenantId: `${before.clients[0].tenantId}x` }] };
     expectError(await control.put('/state', acrossTenants), 400, /clients\[1\]\.clientId "\w+" appears twice, in tenant "[\w-]+" and in tenant "[\w-]+x"; a client id is unique across tenants\./);

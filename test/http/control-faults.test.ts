@@ -279,6 +279,10 @@ describe('managing rules', () => {
     expectError(await control.post('/faults', { status: 503, headers: many(100, 8192) }), 400, /rule\.headers must NOT have more than 50 properties/);
     expectError(await control.post('/faults', { id: '.', status: 503 }), 400, /rule\.id cannot be "\."/);
     expectError(await control.post('/faults', { id: '..', status: 503 }), 400, /rule\.id cannot be "\.\."/);
+    // Rules that could never fire, or never do what they name.
+    expectError(await control.post('/faults', { status: 418, path: 'api/v1/oauth-clients' }), 400, 'rule.path "api/v1/oauth-clients" can never match: request paths start with "/" (e.g. "/api/v1/oauth-clients").');
+    expectError(await control.post('/faults', { status: 418, path: '^api/v1' }), 400, /rule\.path "\^api\/v1" can never match/);
+    for (const status of [204, 205, 304]) expectError(await control.post('/faults', { connection: 'malformed-json', status }), 400, `rule.status cannot be ${status} with connection "malformed-json": a ${status} carries no body to break.`);
     expect((await control.get('/faults')).body.faults).toEqual([]);
   });
 

@@ -112,11 +112,16 @@ describe('the request journal', () => {
   });
 
   it('answers 400 for an unknown or invalid filter', async () => {
-    const { control } = await controlMock(EMPTY);
+    const { api, control } = await controlMock(EMPTY);
     expectError(await control.get('/requests?operationID=x'), 400, /Unknown filter "operationID"/);
     expectError(await control.get('/requests?status=ok'), 400, /status must be/);
     expectError(await control.get('/requests?limit=0'), 400, /limit must be/);
     expectError(await control.get('/requests?method=GET&method=POST'), 400, /once/);
+    // A limit past what the journal can hold is no error: everything it holds.
+    await api.get(API);
+    const all = await control.get('/requests?limit=99999999999999999999');
+    expect(all.status).toBe(200);
+    expect(all.body.requests).toHaveLength(1);
   });
 
   it('DELETE /__mock/requests empties it', async () => {

@@ -141,6 +141,7 @@ describe('Pact provider states', () => {
     expectError(await control.post('/provider-states', { state: 'a web client with 6 secrets' }), 400, /params\.secrets/);
     expectError(await control.post('/provider-states', { state: 'a client exists', params: { appType: 'desktop' } }), 400, /params\.appType/);
     expectError(await control.post('/provider-states', { state: 'a spa client exists', params: { secrets: 1 } }), 400, /Only web clients/);
+    for (const clientId of ['.', '..']) expectError(await control.post('/provider-states', { state: 'a client exists', params: { clientId } }), 400, /params\.clientId cannot be "\.\.?": .* resolved away by URL parsing/);
     // Too long is said so, not "empty".
     expectError(await control.post('/provider-states', { state: 'a client exists', params: { clientName: 'a'.repeat(600) } }), 400, /params\.clientName must be a non-empty string of at most 512 characters; it has 600\./);
     expectError(await control.post('/provider-states', { state: 'a client exists', params: { clientName: '' } }), 400, /params\.clientName must be a non-empty string of at most 512 characters\.$/);

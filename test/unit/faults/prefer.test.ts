@@ -23,6 +23,7 @@ describe('parsePrefer', () => {
 
   it('caps the delay at one minute', () => {
     expect(parsePrefer('delay=600000')).toEqual({ delayMs: 60_000 });
+    expect(parsePrefer('delay=99999999999999999999')).toEqual({ delayMs: 60_000 });
   });
 
   it.each(['code=200', 'code=302', 'code=600', 'code=abc', 'code=', 'delay=-5', 'delay=1.5', 'delay=soon'])('refuses %s', (value) => {

@@ -76,7 +76,7 @@ export function frontDoor(runtime: MockRuntime) {
  * that of `application/json` (RFC 9110 §12.5.1). Wildcards choose nothing: curl's `*\/*` gets
  * JSON, a browser's `text/html,…,*\/*;q=0.8` the page.
  */
-export function wantsHtml(accept: string | undefined): boolean {
+function wantsHtml(accept: string | undefined): boolean {
   if (!accept) return false;
   let html = 0;
   let json = 0;

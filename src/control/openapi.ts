@@ -385,6 +385,7 @@ function withSessionAndToken<T extends { paths: Record<string, Record<string, un
           in: 'header',
           required: false,
           description: 'The session (an isolated world) the request acts on; without it, the default one. Made on first use.',
+          // As SESSION_NAME (runtime/sessions.ts), which this layer may not import.
           schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
         },
       },

@@ -7,6 +7,7 @@ import routeModule from '@stoplight/prism-http/dist/router/index.js';
 import { validateOutput } from '@stoplight/prism-http/dist/validator/index.js';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_NAME } from '../../src/runtime/sessions.js';
 import { API } from '../support/api.js';
 import { controlMock, type ControlReply } from './control-helpers.js';
 
@@ -98,6 +99,7 @@ describe('the control API answers as its own document says', () => {
     expect([...problems('GET', '/__mock/faults', badSession), ...problems('GET', '/__mock/faults', noToken)]).toEqual([]);
     const parameters = (document.paths['/__mock/faults'].get.parameters as { $ref?: string }[]).map((p) => p.$ref);
     expect(parameters).toContain('#/components/parameters/Session');
+    expect(document.components.parameters.Session.schema.pattern).toBe(SESSION_NAME.source);
     expect(document.components.securitySchemes.controlToken).toMatchObject({ type: 'http', scheme: 'bearer' });
     // The health check stays open, as the mock keeps it.
     expect(document.paths['/__mock/health'].get.security).toEqual([]);

@@ -1,13 +1,14 @@
 import { Hono, type Context } from 'hono';
 import { frontDoor } from './control/front-door.js';
 import { controlRoutes } from './control/routes.js';
-import { isUiPath } from './control/ui.js';
+import { isOpenWithoutToken, isUiPath } from './control/ui.js';
 import { browserStep, type BrowserPolicy } from './http/cors.js';
 import { requestHeader, type AppEnv } from './http/env.js';
 import { ApiError, errorResponse } from './http/errors.js';
 import { logFormatOf, loggingMiddleware, logOutput, requestLogger, useColor, type LogOutput } from './http/logging.js';
 import { allOperations } from './operations/catalog.js';
 import { apiPipeline } from './pipeline/api.js';
+import { bearerToken } from './pipeline/auth.js';
 import { ConnectionReset } from './pipeline/faults.js';
 import type { MockRuntime } from './runtime/mock-runtime.js';
 import type { MockOptions } from './runtime/options.js';
@@ -43,11 +44,9 @@ export function buildApp(runtime: MockRuntime, server: { boundHost?: string; log
     // The token before the session: a refused request must not make one.
     if (controlToken && path === '/__mock/*') {
       app.use(path, async (c, next) => {
-        // The health check stays open so container healthchecks work without the token; the
-        // dashboard's files hold no data (the page asks for the token, then sends it on every call).
-        const open = c.req.path === '/__mock/health' || isUiPath(c.req.path);
-        // The scheme is case-insensitive (RFC 9110 §11.1), as on the API.
-        if (!open && /^bearer +(.*)$/i.exec(requestHeader(c, 'authorization') ?? '')?.[1] !== controlToken) {
+        // The dashboard's page asks for the token, then sends it on every call. The token is read
+        // as the API reads its tokens: the scheme in any case (RFC 9110 §11.1).
+        if (!isOpenWithoutToken(c.req.path) && bearerToken(requestHeader(c, 'authorization')) !== controlToken) {
           throw new ApiError(401, 'The control API requires "Authorization: Bearer <control token>".', { 'www-authenticate': 'Bearer' });
         }
         await next();

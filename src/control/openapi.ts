@@ -1,6 +1,6 @@
 import { faultRuleSchema } from '../faults/rules.js';
 import { snapshotSchema } from '../store/snapshot.js';
-import { UI_FILES } from './ui.js';
+import { isOpenWithoutToken, UI_FILES } from './ui.js';
 
 const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -354,7 +354,7 @@ type Operation = { parameters?: unknown[]; responses: Record<string, unknown>; s
 function withSessionAndToken<T extends { paths: Record<string, Record<string, unknown>>; components: Record<string, unknown> }>(doc: T): T {
   const paths: Record<string, Record<string, Operation>> = {};
   for (const [path, item] of Object.entries(doc.paths)) {
-    const open = path === '/__mock/health' || path.startsWith('/__mock/ui');
+    const open = isOpenWithoutToken(path);
     paths[path] = Object.fromEntries(
       Object.entries(item as Record<string, Operation>).map(([method, operation]) => [
         method,

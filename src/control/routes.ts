@@ -225,7 +225,7 @@ function journalFilter(c: Context<AppEnv>): JournalFilter {
   if (limit !== undefined) {
     if (!/^[1-9]\d*$/.test(limit)) throw new ApiError(400, `limit must be a positive whole number, not "${limit}".`);
     // Past what the journal holds, everything it holds.
-    filter.limit = Math.min(Number(limit), Number.MAX_SAFE_INTEGER);
+    filter.limit = Number(limit);
   }
   return filter;
 }

@@ -70,3 +70,6 @@ export function serveUi(c: Context<AppEnv>, name: string): Response {
 
 /** The paths the control token does not guard: the page's own files. */
 export const isUiPath = (path: string): boolean => path === '/__mock/ui' || path.startsWith('/__mock/ui/');
+
+/** Control paths open without the control token: the health check (container healthchecks) and the dashboard's files, which hold no data. */
+export const isOpenWithoutToken = (path: string): boolean => path === '/__mock/health' || isUiPath(path);
